@@ -1,0 +1,17 @@
+#pragma once
+/// @file
+/// Neuron activation functions (element-wise). Each backward uses the saved output.
+
+#include "var.hpp"
+
+namespace xgrad {
+
+/// σ(z) = 1 / (1 + e^(−z)), evaluated without overflow for large |z|.
+/// ∂/∂z = G ⊙ σ(z)(1 − σ(z)).
+template <class T> Var<T> sigmoid(const Var<T>& z);
+/// tanh z = (eᶻ − e^(−z)) / (eᶻ + e^(−z)) (book eq. 110).  ∂/∂z = G ⊙ (1 − tanh² z).
+template <class T> Var<T> tanh(const Var<T>& z);
+/// max(0, z) (book eq. 112).  ∂/∂z = G ⊙ [z > 0] (0 at the kink).
+template <class T> Var<T> relu(const Var<T>& z);
+
+}  // namespace xgrad

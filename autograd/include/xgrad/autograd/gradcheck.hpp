@@ -1,0 +1,44 @@
+#pragma once
+/// @file
+/// Gradient checking: autodiff against central finite differences, in float64.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "var.hpp"
+
+namespace xgrad {
+
+/// Tolerances of gradcheck().
+struct GradcheckOptions {
+  /// Finite-difference step h in (f(x+h) − f(x−h)) / 2h.
+  double step = 1e-6;
+  /// An element passes when |autodiff − numeric| ≤ tolerance · max(1, |autodiff|, |numeric|).
+  double tolerance = 1e-6;
+  /// Seed of the random projection applied to non-scalar outputs.
+  std::uint64_t seed = 0x5eed;
+};
+
+/// Outcome of gradcheck(): the worst element over all inputs.
+struct GradcheckResult {
+  bool passed = true;
+  double worst_error = 0.0;  ///< the scaled error of the worst element
+  std::size_t input = 0, row = 0, col = 0;  ///< where it is
+  double autodiff = 0.0, numeric = 0.0;     ///< both derivative values there
+  std::string message;                      ///< human-readable summary (names the op)
+  explicit operator bool() const noexcept { return passed; }
+};
+
+/// The function under test: builds its output from the given leaves.
+using GradcheckFunction = std::function<Vard(const std::vector<Vard>&)>;
+
+/// Checks ∂L/∂input for every element of every input, where L = Σ f(inputs) ⊙ R for a
+/// fixed random R of f's output shape (R = 1 when the output is 1×1), so that non-scalar
+/// outputs are checked through a vector-Jacobian product. `name` labels the message.
+GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Matrix<double>>& inputs,
+                          const std::string& name, const GradcheckOptions& options = {});
+
+}  // namespace xgrad

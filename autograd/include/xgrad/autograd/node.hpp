@@ -1,0 +1,76 @@
+#pragma once
+/// @file
+/// A node of the expression graph. Users hold nodes through Var handles.
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "tensor.hpp"
+
+namespace xgrad {
+
+/// One value in the graph with what backward() needs to push its gradient further.
+///
+/// Ownership runs one way only, from a result to its inputs (`parents`): a node never owns
+/// itself or anything downstream, so the graph has no cycles and is freed when the last
+/// Var referring to its result goes away. The backward function receives the node as an
+/// argument instead of capturing it, for the same reason.
+template <class T>
+struct Node {
+  Matrix<T> value;
+  /// ∂(root)/∂(value); meaningful only while `has_grad`. The buffer is kept across
+  /// zero_grad() so that parameters reuse it every step.
+  Matrix<T> grad;
+  bool has_grad = false;
+  bool requires_grad = false;
+  /// Keep `grad` of this non-leaf node after backward() (leaves always keep theirs).
+  bool retains_grad = false;
+  /// Set once backward() has freed this node's tape; a second pass through it throws.
+  bool released = false;
+  /// Name of the op that produced the value ("leaf" for inputs and parameters).
+  const char* op = "leaf";
+  std::vector<std::shared_ptr<Node>> parents;
+  /// Adds this node's gradient, chained through the op, into the parents' gradients.
+  std::function<void(Node&)> backward;
+  /// Scratch mark used by the topological sort.
+  unsigned long long visit_mark = 0;
+
+  bool is_leaf() const noexcept { return !backward && !released; }
+
+  Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  /// Frees long parent chains iteratively so that deep graphs cannot overflow the stack.
+  ~Node();
+};
+
+/// Adds `g` (same shape as the node's value) into n.grad, allocating the buffer on first use.
+template <class T, class E>
+void accumulate_grad(Node<T>& n, const E& g) {
+  if (n.has_grad) {
+    n.grad += g;
+  } else {
+    n.grad = g;  // xtensor resizes only when the shape differs: zero_grad()'s buffer is reused
+    n.has_grad = true;
+  }
+}
+
+/// Adds `g`, whose shape is the broadcast result shape, into n.grad after summing over the
+/// dimensions along which n's value was broadcast (rows when it has 1 row, columns when it
+/// has 1 column).
+template <class T>
+void accumulate_broadcast_grad(Node<T>& n, const Matrix<T>& g);
+
+/// accumulate_grad() when the expression `g` already has n's shape (no temporary),
+/// accumulate_broadcast_grad() of its evaluation otherwise.
+template <class T, class E>
+void accumulate_reduced(Node<T>& n, const E& g) {
+  if (g.shape()[0] == n.value.shape()[0] && g.shape()[1] == n.value.shape()[1]) {
+    accumulate_grad(n, g);
+  } else {
+    accumulate_broadcast_grad(n, Matrix<T>(g));
+  }
+}
+
+}  // namespace xgrad

@@ -1,0 +1,13 @@
+#pragma once
+/// @file
+/// All differentiable operations of the engine.
+
+#include "activation.hpp"
+#include "arithmetic.hpp"
+#include "elementwise.hpp"
+#include "linalg.hpp"
+#include "loss.hpp"
+#include "mask.hpp"
+#include "reduction.hpp"
+#include "shape.hpp"
+#include "softmax.hpp"

@@ -1,0 +1,20 @@
+#pragma once
+/// @file
+/// Sums and means, over all elements or along an axis (results keep rank 2).
+
+#include "var.hpp"
+
+namespace xgrad {
+
+/// Σ_ij a_ij as a 1×1 Var.  ∂/∂a_ij = G.
+template <class T> Var<T> sum(const Var<T>& a);
+/// Sum along `axis`: 0 sums over rows giving (1×n), 1 sums over columns giving (m×1).
+/// The gradient broadcasts G back along that axis. Throws std::invalid_argument for
+/// another axis.
+template <class T> Var<T> sum(const Var<T>& a, int axis);
+/// Mean of all elements (1×1).  ∂/∂a_ij = G / (m·n).
+template <class T> Var<T> mean(const Var<T>& a);
+/// Mean along `axis` (see sum(a, axis)).  ∂/∂a = G / (count along the axis), broadcast.
+template <class T> Var<T> mean(const Var<T>& a, int axis);
+
+}  // namespace xgrad

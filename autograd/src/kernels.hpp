@@ -1,0 +1,52 @@
+#pragma once
+// Numerically stable scalar and row kernels shared by several ops and the fused losses.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "xgrad/autograd/tensor.hpp"
+
+namespace xgrad::detail {
+
+// 1/(1 + e^(−z)) through e^(−|z|), which never overflows, so it is finite for any z.
+template <class T>
+T stable_sigmoid(T z) {
+  if (z >= T(0)) return T(1) / (T(1) + std::exp(-z));
+  const T e = std::exp(z);
+  return e / (T(1) + e);
+}
+
+// out_ij = z_ij − max_i − ln Σ_k e^(z_ik − max_i): the exponentials are ≤ 1, so no overflow.
+template <class T>
+Matrix<T> row_log_softmax(const Matrix<T>& z) {
+  const std::size_t m = z.shape()[0], n = z.shape()[1];
+  Matrix<T> out = xt::empty<T>({m, n});
+  for (std::size_t i = 0; i < m; ++i) {
+    T max = -std::numeric_limits<T>::infinity();
+    for (std::size_t j = 0; j < n; ++j) max = std::max(max, z(i, j));
+    T total = 0;
+    for (std::size_t j = 0; j < n; ++j) total += std::exp(z(i, j) - max);
+    const T shift = max + std::log(total);
+    for (std::size_t j = 0; j < n; ++j) out(i, j) = z(i, j) - shift;
+  }
+  return out;
+}
+
+// a_ij = e^(z_ij − max_i) / Σ_k e^(z_ik − max_i), directly rather than as exp(log_softmax),
+// which would round the logarithm of the total first and lose a few digits.
+template <class T>
+Matrix<T> row_softmax(const Matrix<T>& z) {
+  const std::size_t m = z.shape()[0], n = z.shape()[1];
+  Matrix<T> out = xt::empty<T>({m, n});
+  for (std::size_t i = 0; i < m; ++i) {
+    T max = -std::numeric_limits<T>::infinity();
+    for (std::size_t j = 0; j < n; ++j) max = std::max(max, z(i, j));
+    T total = 0;
+    for (std::size_t j = 0; j < n; ++j) total += out(i, j) = std::exp(z(i, j) - max);
+    for (std::size_t j = 0; j < n; ++j) out(i, j) /= total;
+  }
+  return out;
+}
+
+}  // namespace xgrad::detail

@@ -1,0 +1,61 @@
+#include "xgrad/autograd/linalg.hpp"
+
+#include <fmt/format.h>
+#include <xtensor-blas/xblas.hpp>
+#include <xtensor/xmanipulation.hpp>
+
+#include "instantiate.hpp"
+
+namespace xgrad {
+namespace {
+
+// dst (+)= op(A)·op(B) in one GEMM: beta = 1 accumulates into an existing gradient, so the
+// backward pass needs neither a transposed copy nor a temporary product.
+template <class T>
+void gemm_into_grad(Node<T>& dst, const Matrix<T>& a, bool trans_a, const Matrix<T>& b,
+                    bool trans_b) {
+  const std::size_t k = trans_a ? a.shape()[0] : a.shape()[1];
+  if (!dst.has_grad) {
+    if (dst.grad.shape() != dst.value.shape()) dst.grad.resize(dst.value.shape());
+    if (k == 0) dst.grad.fill(T(0));
+  }
+  if (k != 0 && dst.grad.size() != 0) {
+    xt::blas::gemm(a, b, dst.grad, trans_a, trans_b, T(1), dst.has_grad ? T(1) : T(0));
+  }
+  dst.has_grad = true;
+}
+
+}  // namespace
+
+template <class T>
+Var<T> matmul(const Var<T>& a, const Var<T>& b) {
+  const Shape sa = a.shape(), sb = b.shape();
+  if (sa[1] != sb[0]) {
+    throw ShapeError(fmt::format(
+        "matmul: shapes {} and {} are not aligned (columns of the left operand, {}, must equal "
+        "rows of the right, {})",
+        shape_string(sa), shape_string(sb), sa[1], sb[0]));
+  }
+  Matrix<T> out = xt::zeros<T>({sa[0], sb[1]});
+  if (sa[1] != 0 && out.size() != 0) xt::blas::gemm(a.value(), b.value(), out);
+  return detail::make_result<T>(std::move(out), "matmul", {&a, &b}, [](Node<T>& self) {
+    Node<T>& x = *self.parents[0];
+    Node<T>& y = *self.parents[1];
+    if (x.requires_grad) gemm_into_grad(x, self.grad, false, y.value, true);  // G·Bᵀ
+    if (y.requires_grad) gemm_into_grad(y, x.value, true, self.grad, false);  // Aᵀ·G
+  });
+}
+
+template <class T>
+Var<T> transpose(const Var<T>& a) {
+  return detail::make_result<T>(xt::transpose(a.value()), "transpose", {&a}, [](Node<T>& self) {
+    accumulate_grad(*self.parents[0], xt::transpose(self.grad));
+  });
+}
+
+#define XGRAD_INSTANTIATE(T)                                  \
+  template Var<T> matmul<T>(const Var<T>&, const Var<T>&);   \
+  template Var<T> transpose<T>(const Var<T>&);
+XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
+
+}  // namespace xgrad

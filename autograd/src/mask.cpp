@@ -1,0 +1,25 @@
+#include "xgrad/autograd/mask.hpp"
+
+#include <fmt/format.h>
+
+#include "instantiate.hpp"
+
+namespace xgrad {
+
+template <class T>
+Var<T> apply_mask(const Var<T>& a, const Matrix<T>& mask) {
+  if (shape_of(mask) != a.shape()) {
+    throw ShapeError(fmt::format("apply_mask: mask has shape {} but the input has shape {}",
+                                 shape_string(shape_of(mask)), shape_string(a.shape())));
+  }
+  // The mask is copied into the closure: the caller may reuse its buffer for the next batch.
+  return detail::make_result<T>(a.value() * mask, "apply_mask", {&a},
+                                [mask](Node<T>& self) {
+                                  accumulate_grad(*self.parents[0], self.grad * mask);
+                                });
+}
+
+#define XGRAD_INSTANTIATE(T) template Var<T> apply_mask<T>(const Var<T>&, const Matrix<T>&);
+XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
+
+}  // namespace xgrad
