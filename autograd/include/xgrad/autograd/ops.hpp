@@ -11,3 +11,4 @@
 #include "reduction.hpp"
 #include "shape.hpp"
 #include "softmax.hpp"
+#include "xlogy.hpp"
