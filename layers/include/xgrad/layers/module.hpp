@@ -1,0 +1,123 @@
+#pragma once
+/// @file
+/// Module: the base of every layer and network — a forward function, named parameters
+/// (each marked as a weight or a bias), submodules, and one train/eval flag.
+
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <xgrad/autograd/var.hpp>
+
+#include "state.hpp"
+
+namespace xgrad {
+
+/// What a parameter is, so that penalties and weight decay touch weights only: the book
+/// regularises weights and never biases (eqs. 85–89, 93–94).
+enum class ParameterKind { weight, bias };
+
+/// A parameter as listed by Module::parameters().
+template <class T>
+struct Parameter {
+  /// Dotted path from the module it was listed from, e.g. "0.weight" or "block.fc.bias".
+  std::string name;
+  /// The leaf holding the value (a shared handle: updating it updates the module).
+  Var<T> var;
+  ParameterKind kind = ParameterKind::weight;
+
+  bool is_weight() const noexcept { return kind == ParameterKind::weight; }
+};
+
+/// Base class of layers and networks.
+///
+/// A subclass implements forward() and, in its constructor, registers its parameters
+/// (register_parameter) and submodules (register_module). Everything else — the recursive
+/// parameters() list, train()/eval(), zero_grad(), state()/load_state() — comes from here.
+/// A custom module is therefore a few lines:
+/// @code
+/// template <class T>
+/// struct Residual : Module<T> {
+///   std::shared_ptr<Dense<T>> fc;
+///   Residual(std::size_t width, Rng& rng)
+///       : fc(this->register_module("fc", std::make_shared<Dense<T>>(width, width, Init::he, rng))) {}
+///   Var<T> forward(const Var<T>& x) override { return x + relu(fc->forward(x)); }
+/// };
+/// @endcode
+///
+/// Modules cannot be copied (a copy would silently share or duplicate parameters) but can be
+/// moved, e.g. into a Sequential. Forward is not const: Dropout draws from its generator.
+template <class T>
+class Module {
+ public:
+  Module() = default;
+  virtual ~Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+  Module(Module&&) noexcept = default;
+  Module& operator=(Module&&) noexcept = default;
+
+  /// The module's output for a mini-batch `x` (one example per row).
+  virtual Var<T> forward(const Var<T>& x) = 0;
+  /// Same as forward(x).
+  Var<T> operator()(const Var<T>& x) { return forward(x); }
+
+  /// A short description such as "Dense(784, 30)" or "Sequential(Dense(784, 30), Sigmoid)".
+  virtual std::string describe() const { return "Module"; }
+
+  /// Every parameter of this module and its submodules, recursively: own parameters first
+  /// in registration order, then each submodule's, named "<submodule>.<name>". A Var
+  /// reachable twice (a shared submodule) is listed once, under its first name.
+  std::vector<Parameter<T>> parameters() const;
+  /// The directly registered submodules with their names, in registration order.
+  const std::vector<std::pair<std::string, std::shared_ptr<Module<T>>>>& children() const {
+    return children_;
+  }
+
+  /// Sets training mode (on = true) or evaluation mode (on = false) for this module and,
+  /// recursively, all submodules. Modules start in training mode. Only Dropout behaves
+  /// differently today.
+  void train(bool on = true);
+  /// Evaluation mode: train(false).
+  void eval() { train(false); }
+  bool is_training() const noexcept { return training_; }
+
+  /// Forgets every parameter's gradient (Var::zero_grad(), which keeps the buffers).
+  void zero_grad();
+
+  /// A copy of every parameter's value, named as in parameters().
+  StateDict<T> state() const;
+  /// Overwrites the parameters from `state` (as returned by state()). Every parameter needs
+  /// exactly one entry of its name and shape and no entry may be left over; otherwise
+  /// throws std::invalid_argument (or ShapeError) and changes nothing.
+  void load_state(const StateDict<T>& state);
+
+ protected:
+  /// Creates a parameter holding `value` (a leaf that requires grad) and lists it under
+  /// `name`. Throws std::invalid_argument if the name is empty, contains '.', or is taken.
+  Var<T> register_parameter(const std::string& name, Matrix<T> value, ParameterKind kind);
+  /// Lists an existing leaf (shared, not copied) as a parameter under `name`.
+  /// Throws GraphError if `var` is not a leaf.
+  Var<T> register_parameter(const std::string& name, Var<T> var, ParameterKind kind);
+
+  /// Adds `module` as a submodule under `name` and returns it, so a subclass can keep a
+  /// typed handle. Same name rules as register_parameter.
+  template <class M>
+  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
+    static_assert(std::is_base_of_v<Module<T>, M>, "register_module: M must derive Module<T>");
+    add_child(name, module);
+    return module;
+  }
+
+ private:
+  void add_child(const std::string& name, std::shared_ptr<Module<T>> module);
+  void check_new_name(const std::string& name) const;
+
+  std::vector<Parameter<T>> own_parameters_;
+  std::vector<std::pair<std::string, std::shared_ptr<Module<T>>>> children_;
+  bool training_ = true;
+};
+
+}  // namespace xgrad

@@ -1,0 +1,28 @@
+#pragma once
+/// @file
+/// Regularisation penalties over a module's weights — never its biases, as in the book.
+/// Each returns a 1×1 Var to add to the loss:
+/// @code
+/// Var<double> loss = cross_entropy_cost_with_logits(net(x), y) + l2_penalty(net, lambda, n);
+/// @endcode
+/// n is the size of the whole training set (not the mini-batch), as in eqs. 85–97.
+
+#include <cstddef>
+
+#include "module.hpp"
+
+namespace xgrad {
+
+/// L2 penalty (book eq. 85–87): λ/(2n) Σ_w w² over every parameter of kind weight.
+/// Its gradient is (λ/n)·w for each weight and 0 for biases (eqs. 88–89); with SGD this is
+/// the weight decay of eq. 93. A constant 0 when the module has no weights.
+/// Throws std::invalid_argument if λ < 0 (or not finite) or n = 0.
+template <class T>
+Var<T> l2_penalty(const Module<T>& module, double lambda, std::size_t n);
+
+/// L1 penalty (book eq. 95): (λ/n) Σ_w |w| over every weight. Its gradient is (λ/n)·sgn(w)
+/// with sgn(0) = 0 (eq. 96), giving the update of eq. 97. Same errors as l2_penalty().
+template <class T>
+Var<T> l1_penalty(const Module<T>& module, double lambda, std::size_t n);
+
+}  // namespace xgrad

@@ -1,0 +1,99 @@
+#include "xgrad/layers/module.hpp"
+
+#include <stdexcept>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "instantiate.hpp"
+
+namespace xgrad {
+template <class T>
+std::vector<Parameter<T>> Module<T>::parameters() const {
+  std::vector<Parameter<T>> out;
+  std::unordered_set<const Node<T>*> seen;
+  for (const Parameter<T>& p : own_parameters_) {
+    if (seen.insert(p.var.node().get()).second) out.push_back(p);
+  }
+  for (const auto& [name, child] : children_) {
+    for (Parameter<T>& p : child->parameters()) {
+      if (seen.insert(p.var.node().get()).second) {
+        p.name = name + "." + p.name;
+        out.push_back(std::move(p));
+      }
+    }
+  }
+  return out;
+}
+
+template <class T>
+void Module<T>::train(bool on) {
+  training_ = on;
+  for (auto& child : children_) child.second->train(on);
+}
+
+template <class T>
+void Module<T>::zero_grad() {
+  for (const Parameter<T>& p : parameters()) p.var.zero_grad();
+}
+
+template <class T>
+StateDict<T> Module<T>::state() const {
+  StateDict<T> state;
+  for (const Parameter<T>& p : parameters()) state.push_back({p.name, p.var.value()});
+  return state;
+}
+
+template <class T>
+void Module<T>::load_state(const StateDict<T>& state) {
+  std::vector<StateSlot<T>> slots;
+  for (const Parameter<T>& p : parameters()) slots.push_back({p.name, &p.var.mutable_value()});
+  load_state_into(state, slots, describe() + ".load_state");
+}
+
+template <class T>
+Var<T> Module<T>::register_parameter(const std::string& name, Matrix<T> value,
+                                     ParameterKind kind) {
+  return register_parameter(name, Var<T>(std::move(value), true), kind);
+}
+
+template <class T>
+Var<T> Module<T>::register_parameter(const std::string& name, Var<T> var, ParameterKind kind) {
+  check_new_name(name);
+  if (!var.is_leaf()) {
+    throw GraphError(fmt::format("{}: parameter '{}' must be a leaf, not the result of '{}'",
+                                 describe(), name, var.op()));
+  }
+  own_parameters_.push_back({name, var, kind});
+  return var;
+}
+
+template <class T>
+void Module<T>::add_child(const std::string& name, std::shared_ptr<Module<T>> module) {
+  check_new_name(name);
+  if (!module) {
+    throw std::invalid_argument(fmt::format("{}: submodule '{}' is null", describe(), name));
+  }
+  children_.emplace_back(name, std::move(module));
+}
+
+template <class T>
+void Module<T>::check_new_name(const std::string& name) const {
+  if (name.empty() || name.find('.') != std::string::npos) {
+    throw std::invalid_argument(fmt::format(
+        "{}: name '{}' must be non-empty and contain no '.' (dots separate the levels of "
+        "parameter names)",
+        describe(), name));
+  }
+  bool taken = false;
+  for (const Parameter<T>& p : own_parameters_) taken = taken || p.name == name;
+  for (const auto& child : children_) taken = taken || child.first == name;
+  if (taken) {
+    throw std::invalid_argument(fmt::format("{}: name '{}' is already taken", describe(), name));
+  }
+}
+
+#define XGRAD_INSTANTIATE(T) template class Module<T>;
+XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
+
+}  // namespace xgrad

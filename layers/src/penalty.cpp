@@ -1,0 +1,55 @@
+#include "xgrad/layers/penalty.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "instantiate.hpp"
+#include "xgrad/autograd/ops.hpp"
+
+namespace xgrad {
+namespace {
+
+// coefficient · Σ_weights Σ term(w), or a constant 0 when there are no weights.
+template <class T, class Term>
+Var<T> weight_penalty(const char* penalty, const Module<T>& module, double lambda, std::size_t n,
+                      double coefficient, Term term) {
+  if (!(lambda >= 0.0 && std::isfinite(lambda))) {
+    throw std::invalid_argument(
+        fmt::format("{}: lambda = {} must be finite and ≥ 0", penalty, lambda));
+  }
+  if (n == 0) {
+    throw std::invalid_argument(
+        fmt::format("{}: n = 0, expected the training-set size (at least 1)", penalty));
+  }
+  Var<T> total;
+  for (const Parameter<T>& p : module.parameters()) {
+    if (!p.is_weight()) continue;
+    const Var<T> s = sum(term(p.var));
+    total = total.defined() ? total + s : s;
+  }
+  if (!total.defined()) return Var<T>::scalar(T(0));
+  return total * static_cast<T>(coefficient * lambda / static_cast<double>(n));
+}
+
+}  // namespace
+
+template <class T>
+Var<T> l2_penalty(const Module<T>& module, double lambda, std::size_t n) {
+  return weight_penalty<T>("l2_penalty", module, lambda, n, 0.5,
+                           [](const Var<T>& w) { return square(w); });
+}
+
+template <class T>
+Var<T> l1_penalty(const Module<T>& module, double lambda, std::size_t n) {
+  return weight_penalty<T>("l1_penalty", module, lambda, n, 1.0,
+                           [](const Var<T>& w) { return abs(w); });
+}
+
+#define XGRAD_INSTANTIATE(T)                                                  \
+  template Var<T> l2_penalty<T>(const Module<T>&, double, std::size_t);       \
+  template Var<T> l1_penalty<T>(const Module<T>&, double, std::size_t);
+XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
+
+}  // namespace xgrad

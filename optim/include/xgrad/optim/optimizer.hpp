@@ -1,0 +1,98 @@
+#pragma once
+/// @file
+/// Optimizer: the base of the update rules (SGD, Momentum, Nesterov, Adam).
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <xgrad/layers/module.hpp>
+#include <xgrad/layers/state.hpp>
+
+namespace xgrad {
+
+/// Decoupled weight decay: before each update every weight — never a bias — is scaled by
+/// (1 − η·λ/n), n being the training-set size. With plain SGD the step is then exactly the
+/// book's eq. 93, w → (1 − ηλ/n)w − η∇C₀, the same step as adding l2_penalty(net, λ, n) to
+/// the loss (eqs. 88–89). With Adam it is AdamW's decoupled decay. λ = 0 turns it off.
+struct WeightDecay {
+  double lambda = 0.0;
+  std::size_t n = 1;
+};
+
+/// Base of the optimizers: holds the parameters, applies weight decay and one update rule
+/// per parameter, and saves/restores its state.
+///
+/// Usage per mini-batch: zero_grad(); loss.backward(); step().
+/// Parameters whose Var does not require grad are frozen: step() skips them.
+template <class T>
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+  Optimizer(Optimizer&&) noexcept = default;
+  Optimizer& operator=(Optimizer&&) noexcept = default;
+
+  /// Updates every parameter that requires grad from its gradient, under the rule of the
+  /// subclass, after the weight decay. Throws GraphError — before changing anything —
+  /// naming the first parameter that requires grad but has none (backward() did not reach
+  /// it since the last zero_grad(): its loss does not depend on it, or backward() was not
+  /// called).
+  void step();
+  /// Forgets the gradients of all parameters.
+  void zero_grad();
+
+  /// The current learning rate η.
+  double learning_rate() const noexcept { return learning_rate_; }
+  /// Sets η (a schedule does this between epochs). Throws std::invalid_argument unless
+  /// η is finite and > 0.
+  void set_learning_rate(double eta);
+  const WeightDecay& weight_decay() const noexcept { return decay_; }
+  const std::vector<Parameter<T>>& parameters() const noexcept { return parameters_; }
+  /// Number of step() calls so far (Adam's t).
+  std::size_t steps() const noexcept { return steps_; }
+  /// "SGD", "Momentum", "Nesterov" or "Adam".
+  const std::string& name() const noexcept { return name_; }
+
+  /// The optimizer's state: "learning_rate" and "steps" (1×1) and every per-parameter
+  /// buffer as "<parameter>.<buffer>" (e.g. "0.weight.velocity"). Scalars are stored as T,
+  /// so with float a step count is exact up to 2²⁴.
+  StateDict<T> state() const;
+  /// Restores a state() of an optimizer of the same kind over parameters of the same names
+  /// and shapes (the parameter values themselves are the Module's state). Throws
+  /// std::invalid_argument or ShapeError and changes nothing if the state does not fit.
+  void load_state(const StateDict<T>& state);
+
+ protected:
+  /// `name` labels errors; throws std::invalid_argument for a bad η or weight decay.
+  Optimizer(std::string name, std::vector<Parameter<T>> parameters, double learning_rate,
+            WeightDecay decay);
+
+  /// Adds a buffer per parameter, zeros of its shape, saved as "<parameter>.<buffer>";
+  /// returns the index to pass to buffer().
+  std::size_t add_buffer(const std::string& name);
+  /// Buffer `which` of parameter `index`.
+  Matrix<T>& buffer(std::size_t which, std::size_t index) { return buffers_[which][index]; }
+
+  /// The update rule: changes `value`, parameter `index`'s value, given its gradient
+  /// `grad` (weight decay already applied; steps() already counts this step).
+  virtual void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) = 0;
+
+ private:
+  std::string name_;
+  std::vector<Parameter<T>> parameters_;
+  double learning_rate_;
+  WeightDecay decay_;
+  std::size_t steps_ = 0;
+  std::vector<std::string> buffer_names_;
+  std::vector<std::vector<Matrix<T>>> buffers_;  // [buffer][parameter]
+};
+
+/// Checks that `value` (a hyper-parameter called `what` of `owner`) lies in [lo, hi] (or
+/// [lo, hi) when `hi_open`) and is finite; throws std::invalid_argument like
+/// "Momentum: mu = 1.5 must be in [0, 1]" otherwise. Returns `value`.
+double checked_hyperparameter(const std::string& owner, const char* what, double value, double lo,
+                              double hi, bool hi_open = false);
+
+}  // namespace xgrad
