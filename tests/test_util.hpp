@@ -1,8 +1,14 @@
 #pragma once
 // Random test data for the engine's tests (seeded: every run checks the same points).
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <random>
+#include <sstream>
+#include <string>
 
 #include <xgrad/autograd/tensor.hpp>
 
@@ -48,6 +54,61 @@ inline std::vector<std::size_t> random_labels(std::size_t count, std::size_t cla
   std::vector<std::size_t> labels(count);
   for (auto& l : labels) l = u(rng());
   return labels;
+}
+
+// Runs `f`, expects exception E, and checks that its message contains every fragment.
+template <class E, class F>
+void expect_error(F&& f, std::initializer_list<const char*> fragments) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception thrown";
+  } catch (const E& e) {
+    const std::string what = e.what();
+    for (const char* fragment : fragments) {
+      EXPECT_NE(what.find(fragment), std::string::npos)
+          << "message lacks \"" << fragment << "\": " << what;
+    }
+  }
+}
+
+// Same shape and, element-wise, |actual − expected| ≤ rtol · max(|expected|, floor) where
+// floor = 1e-3 · max|expected|: relative, except that elements a thousand times smaller than
+// the matrix's largest (where a sum may have cancelled) are held to that scale instead.
+template <class T>
+::testing::AssertionResult near(const Matrix<T>& actual, const Matrix<T>& expected,
+                                double rtol) {
+  if (actual.shape() != expected.shape()) {
+    return ::testing::AssertionFailure()
+           << "shape (" << actual.shape()[0] << ", " << actual.shape()[1] << ") != ("
+           << expected.shape()[0] << ", " << expected.shape()[1] << ")";
+  }
+  double largest = 0;
+  for (T e : expected) largest = std::max(largest, std::abs(double(e)));
+  for (std::size_t k = 0; k < actual.size(); ++k) {
+    const double a = actual.flat(k), e = expected.flat(k);
+    const double allowed = rtol * std::max(std::abs(e), 1e-3 * largest);
+    if (!(std::abs(a - e) <= allowed)) {
+      std::ostringstream out;
+      out.precision(17);
+      out << "element (" << k / actual.shape()[1] << ", " << k % actual.shape()[1] << "): " << a
+          << " vs expected " << e << ", relative error " << std::abs(a - e) / std::abs(e)
+          << " > " << rtol;
+      return ::testing::AssertionFailure() << out.str();
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Scalars: |actual − expected| ≤ rtol · |expected|.
+inline ::testing::AssertionResult near(double actual, double expected, double rtol) {
+  if (std::abs(actual - expected) <= rtol * std::abs(expected)) {
+    return ::testing::AssertionSuccess();
+  }
+  std::ostringstream out;
+  out.precision(17);
+  out << actual << " vs expected " << expected << ", relative error "
+      << std::abs(actual - expected) / std::abs(expected) << " > " << rtol;
+  return ::testing::AssertionFailure() << out.str();
 }
 
 }  // namespace xgrad::test

@@ -9,20 +9,7 @@
 namespace xgrad {
 namespace {
 
-// Runs `f`, expects exception E, and checks that its message contains every fragment.
-template <class E, class F>
-void expect_error(F&& f, std::initializer_list<const char*> fragments) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception thrown";
-  } catch (const E& e) {
-    const std::string what = e.what();
-    for (const char* fragment : fragments) {
-      EXPECT_NE(what.find(fragment), std::string::npos)
-          << "message lacks \"" << fragment << "\": " << what;
-    }
-  }
-}
+using test::expect_error;
 
 const Vard a(test::uniform(2, 3));
 const Vard b(test::uniform(4, 5));
