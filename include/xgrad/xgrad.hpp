@@ -8,3 +8,4 @@
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/autograd/tensor.hpp>
 #include <xgrad/autograd/var.hpp>
+#include <xgrad/version.hpp>
