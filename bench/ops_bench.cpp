@@ -31,7 +31,13 @@ void BM_matmul(benchmark::State& state) {
     w.zero_grad();
   }
 }
-BENCHMARK_TEMPLATE(BM_matmul, float)->Args({10, 784, 30})->Args({10, 30, 10})->Args({100, 784, 30});
+BENCHMARK_TEMPLATE(BM_matmul, float)
+    ->Args({10, 784, 30})
+    ->Args({10, 30, 10})
+    ->Args({100, 784, 30})
+    ->Args({100, 784, 100})
+    ->Args({1000, 784, 1000})
+    ->Args({1000, 1000, 1000});
 
 template <class T>
 void BM_bias_sigmoid(benchmark::State& state) {
