@@ -17,14 +17,20 @@ T stable_sigmoid(T z) {
   return e / (T(1) + e);
 }
 
+template <class T>
+T row_max(const Matrix<T>& z, std::size_t i) {
+  T max = -std::numeric_limits<T>::infinity();
+  for (std::size_t j = 0; j < z.shape()[1]; ++j) max = std::max(max, z(i, j));
+  return max;
+}
+
 // out_ij = z_ij − max_i − ln Σ_k e^(z_ik − max_i): the exponentials are ≤ 1, so no overflow.
 template <class T>
 Matrix<T> row_log_softmax(const Matrix<T>& z) {
   const std::size_t m = z.shape()[0], n = z.shape()[1];
   Matrix<T> out = xt::empty<T>({m, n});
   for (std::size_t i = 0; i < m; ++i) {
-    T max = -std::numeric_limits<T>::infinity();
-    for (std::size_t j = 0; j < n; ++j) max = std::max(max, z(i, j));
+    const T max = row_max(z, i);
     T total = 0;
     for (std::size_t j = 0; j < n; ++j) total += std::exp(z(i, j) - max);
     const T shift = max + std::log(total);
@@ -40,8 +46,7 @@ Matrix<T> row_softmax(const Matrix<T>& z) {
   const std::size_t m = z.shape()[0], n = z.shape()[1];
   Matrix<T> out = xt::empty<T>({m, n});
   for (std::size_t i = 0; i < m; ++i) {
-    T max = -std::numeric_limits<T>::infinity();
-    for (std::size_t j = 0; j < n; ++j) max = std::max(max, z(i, j));
+    const T max = row_max(z, i);
     T total = 0;
     for (std::size_t j = 0; j < n; ++j) total += out(i, j) = std::exp(z(i, j) - max);
     for (std::size_t j = 0; j < n; ++j) out(i, j) /= total;

@@ -36,8 +36,12 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
         "rows of the right, {})",
         shape_string(sa), shape_string(sb), sa[1], sb[0]));
   }
-  Matrix<T> out = xt::zeros<T>({sa[0], sb[1]});
-  if (sa[1] != 0 && out.size() != 0) xt::blas::gemm(a.value(), b.value(), out);
+  Matrix<T> out = xt::empty<T>({sa[0], sb[1]});
+  if (sa[1] == 0) {
+    out.fill(T(0));  // an empty sum; BLAS rejects k = 0
+  } else if (out.size() != 0) {
+    xt::blas::gemm(a.value(), b.value(), out);  // beta = 0: out need not be initialised
+  }
   return detail::make_result<T>(std::move(out), "matmul", {&a, &b}, [](Node<T>& self) {
     Node<T>& x = *self.parents[0];
     Node<T>& y = *self.parents[1];

@@ -2,6 +2,7 @@
 /// @file
 /// Umbrella header: the whole public API of xgrad.
 
+#include <xgrad/autograd/blas.hpp>
 #include <xgrad/autograd/errors.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/gradcheck.hpp>
@@ -25,3 +26,4 @@
 #include <xgrad/optim/optimizer.hpp>
 #include <xgrad/optim/schedule.hpp>
 #include <xgrad/optim/sgd.hpp>
+#include <xgrad/version.hpp>

@@ -24,11 +24,15 @@ struct GradcheckOptions {
 
 /// Outcome of gradcheck(): the worst element over all inputs.
 struct GradcheckResult {
-  bool passed = true;
+  bool passed = true;  ///< every element within tolerance
   double worst_error = 0.0;  ///< the scaled error of the worst element
-  std::size_t input = 0, row = 0, col = 0;  ///< where it is
-  double autodiff = 0.0, numeric = 0.0;     ///< both derivative values there
+  std::size_t input = 0;   ///< index of the input holding the worst element
+  std::size_t row = 0;     ///< its row
+  std::size_t col = 0;     ///< its column
+  double autodiff = 0.0;   ///< the autodiff derivative there
+  double numeric = 0.0;    ///< the finite-difference derivative there
   std::string message;                      ///< human-readable summary (names the op)
+  /// Same as passed.
   explicit operator bool() const noexcept { return passed; }
 };
 

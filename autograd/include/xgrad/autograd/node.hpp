@@ -18,11 +18,14 @@ namespace xgrad {
 /// argument instead of capturing it, for the same reason.
 template <class T>
 struct Node {
+  /// The op's result (or the leaf's data).
   Matrix<T> value;
   /// ∂(root)/∂(value); meaningful only while `has_grad`. The buffer is kept across
   /// zero_grad() so that parameters reuse it every step.
   Matrix<T> grad;
+  /// Whether `grad` holds a gradient.
   bool has_grad = false;
+  /// Whether backward() computes ∂(root)/∂(value) for this node.
   bool requires_grad = false;
   /// Keep `grad` of this non-leaf node after backward() (leaves always keep theirs).
   bool retains_grad = false;
@@ -30,17 +33,19 @@ struct Node {
   bool released = false;
   /// Name of the op that produced the value ("leaf" for inputs and parameters).
   const char* op = "leaf";
+  /// The op's inputs (owned: a result keeps its inputs alive, never the reverse).
   std::vector<std::shared_ptr<Node>> parents;
   /// Adds this node's gradient, chained through the op, into the parents' gradients.
   std::function<void(Node&)> backward;
   /// Scratch mark used by the topological sort.
   unsigned long long visit_mark = 0;
 
+  /// A node made from data rather than recorded by an op.
   bool is_leaf() const noexcept { return !backward && !released; }
 
-  Node() = default;
-  Node(const Node&) = delete;
-  Node& operator=(const Node&) = delete;
+  Node() = default;                        ///< an empty leaf
+  Node(const Node&) = delete;              ///< nodes are shared, never copied
+  Node& operator=(const Node&) = delete;   ///< nodes are shared, never copied
   /// Frees long parent chains iteratively so that deep graphs cannot overflow the stack.
   ~Node();
 };

@@ -28,8 +28,8 @@ struct BackwardOptions {
 template <class T>
 class Var {
  public:
-  using value_type = T;
-  using matrix_type = Matrix<T>;
+  using value_type = T;          ///< element type (float or double)
+  using matrix_type = Matrix<T>;  ///< type of value() and grad()
 
   /// An empty handle; most member functions require defined().
   Var() = default;
@@ -40,8 +40,10 @@ class Var {
   /// Wraps an existing node (used by ops).
   explicit Var(std::shared_ptr<Node<T>> node) : node_(std::move(node)) {}
 
+  /// False for an empty handle.
   bool defined() const noexcept { return static_cast<bool>(node_); }
 
+  /// The value computed by the op (or given to a leaf).
   const Matrix<T>& value() const { return checked().value; }
   /// Writable value, for optimizers and initialisers (change it outside recorded ops).
   Matrix<T>& mutable_value() const { return checked().value; }
@@ -53,16 +55,23 @@ class Var {
   /// Writable gradient buffer (for optimizers, gradient clipping, allreduce).
   Matrix<T>& mutable_grad() const;
 
+  /// (rows, cols) of value().
   Shape shape() const { return shape_of(checked().value); }
+  /// Number of rows (examples in a mini-batch).
   std::size_t rows() const { return checked().value.shape()[0]; }
+  /// Number of columns.
   std::size_t cols() const { return checked().value.shape()[1]; }
+  /// Number of elements.
   std::size_t size() const { return checked().value.size(); }
   /// The value of a 1×1 Var. Throws ShapeError otherwise.
   T item() const;
 
+  /// Whether backward() computes a gradient for this Var.
   bool requires_grad() const { return checked().requires_grad; }
   /// Marks a leaf as a parameter (or not). Throws GraphError on a non-leaf.
   const Var& set_requires_grad(bool on) const;
+  /// True for Vars made from a matrix (inputs, parameters) and results computed without
+  /// recording.
   bool is_leaf() const { return checked().is_leaf(); }
   /// Name of the op that produced this value ("leaf" for leaves).
   const char* op() const { return checked().op; }
@@ -82,6 +91,7 @@ class Var {
   /// A new leaf sharing no graph with this one, with a copy of the value.
   Var detach() const;
 
+  /// The graph node behind this handle.
   const std::shared_ptr<Node<T>>& node() const noexcept { return node_; }
 
  private:
@@ -89,8 +99,8 @@ class Var {
   std::shared_ptr<Node<T>> node_;
 };
 
-using Varf = Var<float>;
-using Vard = Var<double>;
+using Varf = Var<float>;   ///< single-precision Var (fast training)
+using Vard = Var<double>;  ///< double-precision Var (gradient checks)
 
 /// Free-function form of Var::backward().
 template <class T>

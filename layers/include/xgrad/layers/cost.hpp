@@ -37,7 +37,9 @@ class Cost {
   /// or "LogLikelihoodCost". Throws std::invalid_argument naming the valid names.
   static Cost from_name(const std::string& name);
 
+  /// Which cost function this is.
   CostKind kind() const noexcept { return kind_; }
+  /// The output activation it pairs with.
   OutputActivation output() const noexcept { return output_; }
   /// "QuadraticCost", "CrossEntropyCost" or "LogLikelihoodCost" (network2.py's JSON "cost").
   std::string name() const;

@@ -41,9 +41,13 @@ class Dense : public Module<T> {
   /// "Dense(in, out)".
   std::string describe() const override;
 
+  /// The weight parameter W, (in × out).
   const Var<T>& weight() const noexcept { return weight_; }
+  /// The bias parameter b, (1 × out).
   const Var<T>& bias() const noexcept { return bias_; }
+  /// Number of inputs (columns of x).
   std::size_t in_features() const noexcept { return in_; }
+  /// Number of outputs (columns of z).
   std::size_t out_features() const noexcept { return out_; }
 
  private:

@@ -36,6 +36,7 @@ class Dropout : public Module<T> {
   /// "Dropout(p)".
   std::string describe() const override;
 
+  /// The drop probability.
   double p() const noexcept { return p_; }
 
  private:

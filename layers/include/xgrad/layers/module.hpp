@@ -26,8 +26,10 @@ struct Parameter {
   std::string name;
   /// The leaf holding the value (a shared handle: updating it updates the module).
   Var<T> var;
+  /// Weight (penalised, decayed) or bias (neither).
   ParameterKind kind = ParameterKind::weight;
 
+  /// kind == ParameterKind::weight.
   bool is_weight() const noexcept { return kind == ParameterKind::weight; }
 };
 
@@ -56,7 +58,9 @@ class Module {
   virtual ~Module() = default;
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
+  /// Moves the parameters and submodules (handles: the new module owns the same values).
   Module(Module&&) noexcept = default;
+  /// Moves the parameters and submodules.
   Module& operator=(Module&&) noexcept = default;
 
   /// The module's output for a mini-batch `x` (one example per row).
@@ -82,6 +86,7 @@ class Module {
   void train(bool on = true);
   /// Evaluation mode: train(false).
   void eval() { train(false); }
+  /// True in training mode, false in evaluation mode.
   bool is_training() const noexcept { return training_; }
 
   /// Forgets every parameter's gradient (Var::zero_grad(), which keeps the buffers).

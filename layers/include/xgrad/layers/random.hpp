@@ -17,6 +17,7 @@ namespace xgrad {
 /// last bit of libm's log, sin and cos used by the Box–Muller transform).
 class Rng {
  public:
+  /// A generator whose stream is fixed by `seed`.
   explicit Rng(std::uint64_t seed) : engine_(seed) {}
 
   /// 64 random bits.

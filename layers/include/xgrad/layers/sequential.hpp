@@ -49,6 +49,7 @@ class Sequential : public Module<T> {
   /// "Sequential(Dense(784, 30), Sigmoid, Dense(30, 10))".
   std::string describe() const override;
 
+  /// Number of modules.
   std::size_t size() const noexcept { return this->children().size(); }
   /// The i-th module. Throws std::out_of_range for i ≥ size().
   Module<T>& operator[](std::size_t i) const;

@@ -15,8 +15,8 @@ namespace xgrad {
 /// Scalars (a learning rate, a step count) are 1×1 matrices.
 template <class T>
 struct NamedMatrix {
-  std::string name;
-  Matrix<T> value;
+  std::string name;  ///< dotted path, e.g. "0.weight" or "0.weight.velocity"
+  Matrix<T> value;   ///< the saved value
 };
 
 /// A saved state: named matrices in the owner's order.
@@ -26,8 +26,8 @@ using StateDict = std::vector<NamedMatrix<T>>;
 /// What load_state_into() restores: the entry name it expects and the matrix it overwrites.
 template <class T>
 struct StateSlot {
-  std::string name;
-  Matrix<T>* target;
+  std::string name;   ///< the entry it takes
+  Matrix<T>* target;  ///< overwritten with that entry's value
 };
 
 /// Copies each entry of `state` into the slot of the same name. Validates everything

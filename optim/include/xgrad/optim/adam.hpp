@@ -25,6 +25,7 @@ class Adam : public Optimizer<T> {
   /// Throws std::invalid_argument for a hyper-parameter outside its range.
   explicit Adam(std::vector<Parameter<T>> parameters, AdamOptions options = {});
 
+  /// The options it was made with (learning_rate is the initial one; see learning_rate()).
   const AdamOptions& options() const noexcept { return options_; }
 
  protected:

@@ -21,6 +21,7 @@ class Momentum : public Optimizer<T> {
   Momentum(std::vector<Parameter<T>> parameters, double learning_rate, double momentum,
            WeightDecay decay = {});
 
+  /// The momentum coefficient μ.
   double momentum() const noexcept { return momentum_; }
 
  protected:

@@ -21,6 +21,7 @@ class Nesterov : public Optimizer<T> {
   Nesterov(std::vector<Parameter<T>> parameters, double learning_rate, double momentum,
            WeightDecay decay = {});
 
+  /// The momentum coefficient μ.
   double momentum() const noexcept { return momentum_; }
 
  protected:

@@ -16,8 +16,8 @@ namespace xgrad {
 /// book's eq. 93, w → (1 − ηλ/n)w − η∇C₀, the same step as adding l2_penalty(net, λ, n) to
 /// the loss (eqs. 88–89). With Adam it is AdamW's decoupled decay. λ = 0 turns it off.
 struct WeightDecay {
-  double lambda = 0.0;
-  std::size_t n = 1;
+  double lambda = 0.0;  ///< the regularisation parameter λ (0: no decay)
+  std::size_t n = 1;    ///< the training-set size n
 };
 
 /// Base of the optimizers: holds the parameters, applies weight decay and one update rule
@@ -31,7 +31,9 @@ class Optimizer {
   virtual ~Optimizer() = default;
   Optimizer(const Optimizer&) = delete;
   Optimizer& operator=(const Optimizer&) = delete;
+  /// Moves the parameter handles and the state.
   Optimizer(Optimizer&&) noexcept = default;
+  /// Moves the parameter handles and the state.
   Optimizer& operator=(Optimizer&&) noexcept = default;
 
   /// Updates every parameter that requires grad from its gradient, under the rule of the
@@ -48,7 +50,9 @@ class Optimizer {
   /// Sets η (a schedule does this between epochs). Throws std::invalid_argument unless
   /// η is finite and > 0.
   void set_learning_rate(double eta);
+  /// The decoupled weight decay (λ = 0 when off).
   const WeightDecay& weight_decay() const noexcept { return decay_; }
+  /// The parameters it updates, as given.
   const std::vector<Parameter<T>>& parameters() const noexcept { return parameters_; }
   /// Number of step() calls so far (Adam's t).
   std::size_t steps() const noexcept { return steps_; }

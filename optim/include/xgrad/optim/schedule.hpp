@@ -49,6 +49,7 @@ class LearningRateSchedule {
  protected:
   /// Throws std::invalid_argument naming `owner` unless η₀ is finite and > 0.
   LearningRateSchedule(const char* owner, double initial_learning_rate);
+  /// Sets the learning rate (by the subclass's rule).
   void set_learning_rate(double eta) noexcept { learning_rate_ = eta; }
 
   /// The subclass's rule, run by on_epoch_end() after epochs() has been incremented.
@@ -67,6 +68,7 @@ class LearningRateSchedule {
 /// η stays η₀; never asks to stop.
 class ConstantLearningRate : public LearningRateSchedule {
  public:
+  /// Throws std::invalid_argument unless η is finite and > 0.
   explicit ConstantLearningRate(double eta);
   std::string describe() const override;
 
@@ -106,6 +108,7 @@ class HalveOnPlateau : public LearningRateSchedule {
 
   /// The best metric seen so far (−∞ for maximize, +∞ for minimize before any epoch).
   double best() const noexcept { return best_; }
+  /// Epochs since the last improvement or halving.
   std::size_t epochs_without_improvement() const noexcept { return since_improvement_; }
 
  protected:

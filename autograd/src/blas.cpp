@@ -1,0 +1,68 @@
+#include "xgrad/autograd/blas.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <string_view>
+#include <thread>
+
+extern "C" {
+// OpenBLAS extensions (declared here because a generic cblas.h may not have them).
+char* openblas_get_config(void);
+char* openblas_get_corename(void);
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int);
+}
+
+namespace xgrad {
+namespace {
+
+bool one_of(std::string_view core, std::initializer_list<std::string_view> names) {
+  return std::any_of(names.begin(), names.end(), [&](std::string_view n) {
+    return core.size() == n.size() &&
+           std::equal(core.begin(), core.end(), n.begin(),
+                      [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+  });
+}
+
+// The best kernel family for this CPU's instruction set, when the one in use is older.
+std::string kernel_advice(const std::string& core) {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) {
+    if (one_of(core, {"SkylakeX", "Cooperlake", "SapphireRapids"})) return {};
+    return "this CPU supports AVX-512 but OpenBLAS runs its '" + core +
+           "' kernels; set OPENBLAS_CORETYPE=SkylakeX for faster matrix products";
+  }
+  if (__builtin_cpu_supports("avx2")) {
+    if (one_of(core, {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"})) return {};
+    return "this CPU supports AVX2 but OpenBLAS runs its '" + core +
+           "' kernels; set OPENBLAS_CORETYPE=Haswell (Intel) or Zen (AMD) for faster matrix "
+           "products";
+  }
+  return {};
+}
+
+}  // namespace
+
+BlasInfo blas_info() {
+  BlasInfo info;
+  info.library = openblas_get_config();
+  info.core = openblas_get_corename();
+  info.threads = openblas_get_num_threads();
+  info.advice = kernel_advice(info.core);
+  return info;
+}
+
+void set_blas_threads(int threads) { openblas_set_num_threads(std::max(1, threads)); }
+
+int default_blas_threads(std::size_t batch, const std::size_t* widths, std::size_t count) {
+  double largest = 0;
+  for (std::size_t i = 0; i + 1 < count; ++i) {
+    largest = std::max(largest, double(batch) * double(widths[i]) * double(widths[i + 1]));
+  }
+  if (largest < kParallelGemmThreshold) return 1;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::min(2u, cores));
+}
+
+}  // namespace xgrad

@@ -1,0 +1,7 @@
+#include "xgrad/version.hpp"
+
+namespace xgrad {
+
+const char* version() noexcept { return XGRAD_VERSION; }
+
+}  // namespace xgrad
