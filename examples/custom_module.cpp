@@ -20,9 +20,10 @@ namespace {
 class Residual : public Module<double> {
  public:
   Residual(std::size_t width, Rng& rng)
-      : body_(register_module("body", std::make_shared<Sequential<double>>(
-                                          Dense<double>(width, width, Init::he, rng),
-                                          ReLU<double>(), Dense<double>(width, width, Init::he, rng)))) {}
+      : body_(
+            register_module("body", std::make_shared<Sequential<double>>(
+                                        Dense<double>(width, width, Init::he, rng), ReLU<double>(),
+                                        Dense<double>(width, width, Init::he, rng)))) {}
   Vard forward(const Vard& x) override { return x + body_->forward(x); }
   std::string describe() const override { return "Residual(" + body_->describe() + ")"; }
 
@@ -54,7 +55,9 @@ double accuracy(Module<double>& net, const Matrix<double>& x,
   const Matrix<double> z = net(Vard(x)).value();
   net.train();
   std::size_t correct = 0;
-  for (std::size_t i = 0; i < labels.size(); ++i) correct += (z(i, 1) > z(i, 0)) == (labels[i] == 1);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    correct += (z(i, 1) > z(i, 0)) == (labels[i] == 1);
+  }
   return double(correct) / double(labels.size());
 }
 
@@ -68,7 +71,8 @@ int main() {
   make_rings(400, rng, x_test, y_test, labels_test);
 
   Sequential<double> net(Dense<double>(2, 16, Init::he, rng), ReLU<double>(), Residual(16, rng),
-                         Residual(16, rng), Dropout<double>(0.1, rng), Dense<double>(16, 2, Init::xavier, rng));
+                         Residual(16, rng), Dropout<double>(0.1, rng),
+                         Dense<double>(16, 2, Init::xavier, rng));
   fmt::print("{}\nparameters:", net.describe());
   for (const Parameter<double>& p : net.parameters()) {
     fmt::print(" {}{}", p.name, p.is_weight() ? "" : " (bias)");

@@ -69,34 +69,28 @@ void write_csv(const std::filesystem::path& path, const std::vector<Run>& runs, 
   if (!out) throw std::runtime_error("could not write " + path.string());
 }
 
+// One panel: columns `first` and `first + 2` of the CSV (the two starts of one cost).
+std::string panel(const std::string& csv, const char* title, const char* ylabel, int first) {
+  return fmt::format(
+      "set title \"{}\"\nset ylabel \"{}\"\n"
+      "plot {} using 1:{} with lines lw 2 title \"from (w, b) = (0.6, 0.9)\", \\\n"
+      "     {} using 1:{} with lines lw 2 title \"from (w, b) = (2, 2)\"\n",
+      title, ylabel, csv, first, csv, first + 2);
+}
+
 // Cost curves (top) and outputs (bottom), quadratic runs left, cross-entropy runs right.
 std::string gnuplot_script(const std::filesystem::path& csv, const std::filesystem::path& png) {
-  return fmt::format(
-      R"gp(set terminal pngcairo size 1100,760 font ",11"
-set output {png}
-set datafile separator ","
-set multiplot layout 2,2 title "Learning slowdown: one sigmoid neuron, input 1, target 0" font ",13"
-set grid
-set key top right
-set xlabel "epoch"
-set ylabel "cost"
-set title "Quadratic cost, η = 0.15"
-plot {csv} using 1:3 with lines lw 2 title "from (w, b) = (0.6, 0.9)", \
-     {csv} using 1:5 with lines lw 2 title "from (w, b) = (2, 2)"
-set title "Cross-entropy cost, η = 0.005"
-plot {csv} using 1:7 with lines lw 2 title "from (w, b) = (0.6, 0.9)", \
-     {csv} using 1:9 with lines lw 2 title "from (w, b) = (2, 2)"
-set ylabel "output a = σ(w + b)"
-set yrange [0:1]
-set title "Quadratic cost: output"
-plot {csv} using 1:2 with lines lw 2 title "from (0.6, 0.9)", \
-     {csv} using 1:4 with lines lw 2 title "from (2, 2)"
-set title "Cross-entropy cost: output"
-plot {csv} using 1:6 with lines lw 2 title "from (0.6, 0.9)", \
-     {csv} using 1:8 with lines lw 2 title "from (2, 2)"
-unset multiplot
-)gp",
-      fmt::arg("csv", gnuplot_string(csv)), fmt::arg("png", gnuplot_string(png)));
+  const std::string data = gnuplot_string(csv);
+  return "set terminal pngcairo size 1100,760 font \",11\"\n"
+         "set output " + gnuplot_string(png) + "\n"
+         "set datafile separator \",\"\n"
+         "set multiplot layout 2,2 title \"Learning slowdown: one sigmoid neuron, input 1, "
+         "target 0\" font \",13\"\n"
+         "set grid\nset key top right\nset xlabel \"epoch\"\n" +
+         panel(data, "Quadratic cost, η = 0.15", "cost", 3) +
+         panel(data, "Cross-entropy cost, η = 0.005", "cost", 7) + "set yrange [0:1]\n" +
+         panel(data, "Quadratic cost: output", "output a = σ(w + b)", 2) +
+         panel(data, "Cross-entropy cost: output", "output a = σ(w + b)", 6) + "unset multiplot\n";
 }
 
 // Runs gnuplot on `script`; false if it cannot be started or fails.
@@ -123,10 +117,11 @@ int main(int argc, char** argv) {
   app.add_flag("--no-plot", no_plot, "Write the CSV only, do not run gnuplot");
   CLI11_PARSE(app, argc, argv);
 
-  std::vector<Run> runs = {{"quadratic (0.6 0.9)", Cost::quadratic(), 0.6, 0.9, 0.15, {}, {}},
-                           {"quadratic (2 2)", Cost::quadratic(), 2.0, 2.0, 0.15, {}, {}},
-                           {"cross-entropy (0.6 0.9)", Cost::cross_entropy(), 0.6, 0.9, 0.005, {}, {}},
-                           {"cross-entropy (2 2)", Cost::cross_entropy(), 2.0, 2.0, 0.005, {}, {}}};
+  std::vector<Run> runs = {
+      {"quadratic (0.6 0.9)", Cost::quadratic(), 0.6, 0.9, 0.15, {}, {}},
+      {"quadratic (2 2)", Cost::quadratic(), 2.0, 2.0, 0.15, {}, {}},
+      {"cross-entropy (0.6 0.9)", Cost::cross_entropy(), 0.6, 0.9, 0.005, {}, {}},
+      {"cross-entropy (2 2)", Cost::cross_entropy(), 2.0, 2.0, 0.005, {}, {}}};
   for (Run& r : runs) train(r, epochs);
 
   fmt::print("One sigmoid neuron, input 1 -> target 0: output a and cost C per epoch\n");

@@ -7,15 +7,25 @@ namespace xgrad {
 template <class T>
 Momentum<T>::Momentum(std::vector<Parameter<T>> parameters, double learning_rate,
                       double momentum, WeightDecay decay)
-    : Optimizer<T>("Momentum", std::move(parameters), learning_rate, decay),
-      momentum_(checked_hyperparameter("Momentum", "mu", momentum, 0.0, 1.0)),
+    : Momentum("Momentum", std::move(parameters), learning_rate, momentum, decay) {}
+
+template <class T>
+Momentum<T>::Momentum(const char* name, std::vector<Parameter<T>> parameters,
+                      double learning_rate, double momentum, WeightDecay decay)
+    : Optimizer<T>(name, std::move(parameters), learning_rate, decay),
+      momentum_(checked_hyperparameter(name, "mu", momentum, 0.0, 1.0)),
       velocity_(this->add_buffer("velocity")) {}
 
 template <class T>
-void Momentum<T>::update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) {
+const Matrix<T>& Momentum<T>::update_velocity(std::size_t index, const Matrix<T>& grad) {
   Matrix<T>& v = this->buffer(velocity_, index);
   v = static_cast<T>(momentum_) * v - static_cast<T>(this->learning_rate()) * grad;
-  value += v;
+  return v;
+}
+
+template <class T>
+void Momentum<T>::update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) {
+  value += update_velocity(index, grad);
 }
 
 #define XGRAD_INSTANTIATE(T) template class Momentum<T>;

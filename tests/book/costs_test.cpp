@@ -194,7 +194,9 @@ struct OutputLayerCase {
   Vard z, a;
 
   OutputLayerCase(Act output, Matrix<double> targets)
-      : ref(random_network({5, 4, 3}, Act::sigmoid, output)), x(uniform(m, 5)), y(std::move(targets)) {
+      : ref(random_network({5, 4, 3}, Act::sigmoid, output)),
+        x(uniform(m, 5)),
+        y(std::move(targets)) {
     for (std::size_t i = 0; i < m; ++i) traces.push_back(forward(ref, row(x, i)));
     logits = to_sequential_logits(ref);
     z = logits(Vard(x));
@@ -216,6 +218,14 @@ struct OutputLayerCase {
     }
     return {dw, db};
   }
+  // (a^L − y)/m per example and output, from the reference trace.
+  Matrix<double> output_error_over_m() const {
+    Matrix<double> delta = xt::empty<double>({m, std::size_t(3)});
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < 3; ++j) delta(i, j) = (out(i, j) - y(i, j)) / m;
+    }
+    return delta;
+  }
   const Dense<double>& output_layer() const { return logits.at<Dense<double>>(2); }
   double out(std::size_t i, std::size_t j) const { return traces[i].a[2][j]; }
   double zl(std::size_t i, std::size_t j) const { return traces[i].z[1][j]; }
@@ -225,8 +235,9 @@ TEST(Book, Eq65_QuadraticOutputWeights) {
   OutputLayerCase c(Act::sigmoid, uniform(6, 3, 0.0, 1.0));
   quadratic_cost(c.a, c.y).backward();
   // ∂C/∂w^L_jk = 1/n Σ_x a^{L−1}_k (a^L_j − y_j) σ'(z^L_j): the σ' that slows learning.
-  const auto [dw, db] = c.expected_output_gradients(
-      [&](std::size_t i, std::size_t j) { return (c.out(i, j) - c.y(i, j)) * sigma_prime(c.zl(i, j)); });
+  const auto [dw, db] = c.expected_output_gradients([&](std::size_t i, std::size_t j) {
+    return (c.out(i, j) - c.y(i, j)) * sigma_prime(c.zl(i, j));
+  });
   EXPECT_TRUE(near(c.output_layer().weight().grad(), dw, kTolerance));
   EXPECT_TRUE(near(c.output_layer().bias().grad(), db, kTolerance));
 }
@@ -237,11 +248,7 @@ TEST(Book, Eq66_67_CrossEntropyOutputWeights) {
     OutputLayerCase c(Act::sigmoid, uniform(6, 3, 0.0, 1.0));
     (fused ? cross_entropy_cost_with_logits(c.z, c.y) : cross_entropy_cost(c.a, c.y)).backward();
     // δ^L = a^L − y per example (the batch loss carries the 1/n) …
-    Matrix<double> delta = xt::empty<double>({c.m, std::size_t(3)});
-    for (std::size_t i = 0; i < c.m; ++i) {
-      for (std::size_t j = 0; j < 3; ++j) delta(i, j) = (c.out(i, j) - c.y(i, j)) / c.m;
-    }
-    EXPECT_TRUE(near(c.z.grad(), delta, kTolerance));
+    EXPECT_TRUE(near(c.z.grad(), c.output_error_over_m(), kTolerance));
     // … and ∂C/∂w^L_jk = 1/n Σ_x a^{L−1}_k (a^L_j − y_j): no σ'(z^L).
     const auto [dw, db] = c.expected_output_gradients(
         [&](std::size_t i, std::size_t j) { return c.out(i, j) - c.y(i, j); });
@@ -254,11 +261,7 @@ TEST(Book, Eq68_69_70_LinearOutputQuadratic) {
   OutputLayerCase c(Act::identity, uniform(6, 3));
   Cost::quadratic(OutputActivation::identity).on_logits(c.z, c.y).backward();
   // Linear outputs a^L = z^L: δ^L = a^L − y (eq. 68), and the gradients of eqs. 69–70.
-  Matrix<double> delta = xt::empty<double>({c.m, std::size_t(3)});
-  for (std::size_t i = 0; i < c.m; ++i) {
-    for (std::size_t j = 0; j < 3; ++j) delta(i, j) = (c.out(i, j) - c.y(i, j)) / c.m;
-  }
-  EXPECT_TRUE(near(c.z.grad(), delta, kTolerance));
+  EXPECT_TRUE(near(c.z.grad(), c.output_error_over_m(), kTolerance));
   const auto [dw, db] = c.expected_output_gradients(
       [&](std::size_t i, std::size_t j) { return c.out(i, j) - c.y(i, j); });
   EXPECT_TRUE(near(c.output_layer().weight().grad(), dw, kTolerance));

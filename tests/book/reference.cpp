@@ -92,7 +92,9 @@ std::vector<double> cost_gradient(RefCost cost, const std::vector<double>& a,
   for (std::size_t j = 0; j < a.size(); ++j) {
     switch (cost) {
       case RefCost::quadratic: g[j] = a[j] - y[j]; break;
-      case RefCost::cross_entropy: g[j] = -y_over_a(y[j], a[j]) + y_over_a(1 - y[j], 1 - a[j]); break;
+      case RefCost::cross_entropy:
+        g[j] = -y_over_a(y[j], a[j]) + y_over_a(1 - y[j], 1 - a[j]);
+        break;
       case RefCost::log_likelihood: g[j] = -y_over_a(y[j], a[j]); break;
     }
   }

@@ -51,7 +51,8 @@ TEST(Dense, wraps_given_vars_without_copying) {
 }
 
 TEST(Dense, same_seed_same_parameters) {
-  Dense<double> a(5, 4, Init::standard, 42), b(5, 4, Init::standard, 42), c(5, 4, Init::standard, 43);
+  Dense<double> a(5, 4, Init::standard, 42), b(5, 4, Init::standard, 42),
+      c(5, 4, Init::standard, 43);
   EXPECT_EQ(a.weight().value(), b.weight().value());
   EXPECT_EQ(a.bias().value(), b.bias().value());
   EXPECT_NE(a.weight().value(), c.weight().value());
@@ -104,10 +105,12 @@ TEST(Init, initialize_redraws_every_parameter_by_kind) {
   const auto params = net.parameters();
   EXPECT_NEAR(moments(params[0].var.value()).second / std::sqrt(2.0 / 500.0), 1.0, 0.03);
   EXPECT_NEAR(moments(params[2].var.value()).second / std::sqrt(2.0 / 300.0), 1.0, 0.03);
-  EXPECT_EQ(params[1].var.value(), Matrix<double>(xt::zeros<double>({std::size_t(1), std::size_t(200)})));
+  EXPECT_EQ(params[1].var.value(),
+            Matrix<double>(xt::zeros<double>({std::size_t(1), std::size_t(200)})));
   // Seeded: the same generator state gives the same network.
   Rng a(5), b(5);
-  Sequential<double> n1(Dense<double>(3, 3, Init::large, 0)), n2(Dense<double>(3, 3, Init::large, 1));
+  Sequential<double> n1(Dense<double>(3, 3, Init::large, 0)),
+      n2(Dense<double>(3, 3, Init::large, 1));
   initialize(n1, Init::standard, a);
   initialize(n2, Init::standard, b);
   EXPECT_EQ(n1.parameters()[0].var.value(), n2.parameters()[0].var.value());

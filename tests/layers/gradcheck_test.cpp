@@ -40,7 +40,9 @@ void check_activation_layer(const char* name, const Matrix<double>& z) {
 
 TEST(Gradcheck, SigmoidLayer) { check_activation_layer<Sigmoid<double>>("Sigmoid", uniform(4, 5)); }
 TEST(Gradcheck, TanhLayer) { check_activation_layer<Tanh<double>>("Tanh", uniform(4, 5)); }
-TEST(Gradcheck, ReLULayer) { check_activation_layer<ReLU<double>>("ReLU", test::away_from_zero(4, 5)); }
+TEST(Gradcheck, ReLULayer) {
+  check_activation_layer<ReLU<double>>("ReLU", test::away_from_zero(4, 5));
+}
 TEST(Gradcheck, SoftmaxLayer) { check_activation_layer<Softmax<double>>("Softmax", uniform(4, 5)); }
 
 TEST(Gradcheck, DropoutLayer) {

@@ -94,8 +94,9 @@ TEST(Penalty, weights_only_and_zero_without_weights) {
 TEST(Losses, errors_name_the_shapes_and_values) {
   const Vard a(test::uniform(2, 3, 0.1, 0.9));
   const Matrix<double> y = xt::zeros<double>({2, 4});
-  expect_error<ShapeError>([&] { quadratic_cost(a, y); },
-                           {"quadratic_cost: targets have shape (2, 4)", "outputs have shape (2, 3)"});
+  expect_error<ShapeError>(
+      [&] { quadratic_cost(a, y); },
+      {"quadratic_cost: targets have shape (2, 4)", "outputs have shape (2, 3)"});
   expect_error<ShapeError>([&] { cross_entropy_cost(a, y); }, {"cross_entropy_cost", "(2, 4)"});
   expect_error<ShapeError>([&] { log_likelihood_cost(a, y); }, {"log_likelihood_cost", "(2, 4)"});
   expect_error<ShapeError>([&] { log_likelihood_cost(a, std::vector<std::size_t>{0}); },

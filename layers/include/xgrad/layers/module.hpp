@@ -44,7 +44,8 @@ struct Parameter {
 /// struct Residual : Module<T> {
 ///   std::shared_ptr<Dense<T>> fc;
 ///   Residual(std::size_t width, Rng& rng)
-///       : fc(this->register_module("fc", std::make_shared<Dense<T>>(width, width, Init::he, rng))) {}
+///       : fc(this->register_module(
+///             "fc", std::make_shared<Dense<T>>(width, width, Init::he, rng))) {}
 ///   Var<T> forward(const Var<T>& x) override { return x + relu(fc->forward(x)); }
 /// };
 /// @endcode

@@ -2,7 +2,7 @@
 /// @file
 /// Nesterov's accelerated gradient, in the book's momentum convention.
 
-#include "optimizer.hpp"
+#include "momentum.hpp"
 
 namespace xgrad {
 
@@ -13,23 +13,16 @@ namespace xgrad {
 /// point θ = w + μv itself (Bengio, Boulanger-Lewandowski & Pascanu 2013), for which the
 /// same iteration reads
 ///   v' = μv − η∇C(θ) ;   θ' = θ + μv' − η∇C(θ),
-/// which is what step() applies. μ = 0 is plain SGD.
+/// which is what step() applies. μ = 0 is plain SGD. The velocity is saved as in Momentum.
 template <class T>
-class Nesterov : public Optimizer<T> {
+class Nesterov : public Momentum<T> {
  public:
   /// Throws std::invalid_argument unless η > 0, μ ∈ [0, 1] and the decay is valid.
   Nesterov(std::vector<Parameter<T>> parameters, double learning_rate, double momentum,
            WeightDecay decay = {});
 
-  /// The momentum coefficient μ.
-  double momentum() const noexcept { return momentum_; }
-
  protected:
   void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) override;
-
- private:
-  double momentum_;
-  std::size_t velocity_;  // buffer index: "velocity"
 };
 
 }  // namespace xgrad
