@@ -67,7 +67,8 @@ double weighted_input_stddev(Init init) {
   std::size_t count = 0;
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     Dense<double> layer(1000, 500, init, seed);
-    for (double z : layer(Vard(x)).value()) {
+    const Vard weighted_inputs = layer(Vard(x));  // kept alive while its value is read
+    for (double z : weighted_inputs.value()) {
       sum += z;
       sum_squares += z * z;
       ++count;
