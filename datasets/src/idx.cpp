@@ -42,7 +42,9 @@ Reader::Reader(const std::string& path, Kind kind)
     throw DataError(fmt::format("{}: magic number 0x{:08x}, expected 0x{:08x} ({}){}", path_,
                                 magic, expected, kind_name(kind),
                                 magic == magic_number(other)
-                                    ? fmt::format(" — this is a {} file", kind_name(other))
+                                    ? std::string(other == Kind::images
+                                                      ? " — this is an images file (idx3)"
+                                                      : " — this is a labels file (idx1)")
                                     : std::string()));
   }
   if (got < header_size) {

@@ -87,11 +87,11 @@ TEST(Idx, wrong_magic_number) {
   test::write_idx(dir / "labels", test::labels_file(4));
   expect_error<DataError>([&] { idx::read_images<float>(dir / "labels"); },
                           {"magic number 0x00000801, expected 0x00000803 (images)",
-                           "this is a labels file"});
+                           "this is a labels file (idx1)"});
   test::write_idx(dir / "images", test::images_file(2));
   expect_error<DataError>([&] { idx::read_labels(dir / "images"); },
                           {"magic number 0x00000803, expected 0x00000801 (labels)",
-                           "this is a images file"});
+                           "this is an images file (idx3)"});
 }
 
 TEST(Idx, wrong_dimensions) {
