@@ -40,8 +40,9 @@ void make_rings(std::size_t n, Rng& rng, Matrix<double>& x, Matrix<double>& y,
   labels.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     labels[i] = i % 2;
-    const double r = labels[i] == 0 ? 1.2 * rng.uniform() : 1.0 + 1.2 * rng.uniform();
-    const double angle = 2 * M_PI * rng.uniform();
+    const double r = labels[i] == 0 ? uniform_between(rng, 0.0, 1.2)
+                                    : uniform_between(rng, 1.0, 2.2);
+    const double angle = uniform_between(rng, 0.0, 2 * M_PI);
     x(i, 0) = r * std::cos(angle);
     x(i, 1) = r * std::sin(angle);
     y(i, labels[i]) = 1.0;

@@ -16,6 +16,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox doxygen
+  dataset-fashion-mnist
 )
 
 missing=()

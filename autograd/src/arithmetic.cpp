@@ -1,6 +1,6 @@
 #include "xgrad/autograd/arithmetic.hpp"
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 

@@ -2,7 +2,7 @@
 
 #include <xtensor/xmath.hpp>
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <xtensor/xmath.hpp>
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 #include "kernels.hpp"
 
 namespace xgrad {

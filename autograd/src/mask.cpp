@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <xtensor/xadapt.hpp>
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 

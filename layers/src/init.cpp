@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 
@@ -44,7 +44,7 @@ double bias_stddev(Init init) {
 
 template <class T>
 Matrix<T> initial_weights(std::size_t n_in, std::size_t n_out, Init init, Rng& rng) {
-  return rng.normal_matrix<T>(n_in, n_out, 0.0, weight_stddev(init, n_in, n_out));
+  return normal_matrix<T>(n_in, n_out, 0.0, weight_stddev(init, n_in, n_out), rng);
 }
 
 namespace {
@@ -54,7 +54,7 @@ Matrix<T> draw_biases(std::size_t rows, std::size_t cols, Init init, Rng& rng) {
   const double stddev = bias_stddev(init);
   // Zero biases draw nothing, so the weights that follow do not depend on their number.
   if (stddev == 0.0) return xt::zeros<T>({rows, cols});
-  return rng.normal_matrix<T>(rows, cols, 0.0, stddev);
+  return normal_matrix<T>(rows, cols, 0.0, stddev, rng);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/ops.hpp"
 
 namespace xgrad {

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 template <class T>

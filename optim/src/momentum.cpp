@@ -1,6 +1,6 @@
 #include "xgrad/optim/momentum.hpp"
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 

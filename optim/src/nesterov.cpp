@@ -1,6 +1,6 @@
 #include "xgrad/optim/nesterov.hpp"
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {

@@ -1,6 +1,6 @@
 #include "xgrad/optim/sgd.hpp"
 
-#include "instantiate.hpp"
+#include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
 

@@ -25,7 +25,8 @@ namespace xgrad {
 template <class T>
 class Dropout : public Module<T> {
  public:
-  /// Drops with probability p, drawing from a generator forked from `rng`.
+  /// Drops with probability p, drawing from a generator of its own seeded by one draw of
+  /// `rng` (so its masks do not depend on other layers' draws).
   /// Throws std::invalid_argument unless 0 ≤ p < 1.
   Dropout(double p, Rng& rng);
   /// The same with a generator of its own seeded by `seed`.
@@ -41,6 +42,7 @@ class Dropout : public Module<T> {
 
  private:
   double p_;
+  std::uint64_t drop_below_;  // drop where the top 53 bits of a draw are below p·2⁵³
   Rng rng_;
   Matrix<T> mask_;  // reused buffer; apply_mask copies what backward needs
 };

@@ -1,0 +1,105 @@
+#include "xgrad/datasets/batcher.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "xgrad/autograd/dtypes.hpp"
+
+namespace xgrad {
+namespace {
+
+template <class T>
+Batch<T> make_batch(const Dataset<T>& data, std::size_t rows) {
+  Batch<T> b;
+  b.inputs = xt::empty<T>({rows, data.input_size()});
+  b.targets = xt::empty<T>({rows, data.target_size()});
+  if (data.has_labels()) b.labels.resize(rows);
+  b.indices.resize(rows);
+  return b;
+}
+
+}  // namespace
+
+template <class T>
+Batcher<T>::Batcher(const Dataset<T>& data, std::size_t batch_size, std::uint64_t seed,
+                    bool shuffle)
+    : data_(&data), batch_size_(batch_size), shuffle_(shuffle), rng_(seed),
+      epoch_start_rng_(seed), order_(data.size()) {
+  if (batch_size == 0) throw DataError("Batcher: batch size 0, expected at least 1");
+  if (data.empty()) throw DataError("Batcher: the data set is empty");
+  full_ = make_batch(data, std::min(batch_size, data.size()));
+  tail_ = make_batch(data, data.size() % batch_size);
+}
+
+template <class T>
+std::size_t Batcher<T>::batches_per_epoch() const {
+  return (data_->size() + batch_size_ - 1) / batch_size_;
+}
+
+template <class T>
+void Batcher<T>::draw_order() {
+  std::iota(order_.begin(), order_.end(), std::size_t(0));
+  if (shuffle_) shuffle(order_, rng_);
+}
+
+template <class T>
+void Batcher<T>::start_epoch() {
+  epoch_start_rng_ = rng_;
+  draw_order();
+  ++epoch_;
+  position_ = 0;
+  in_epoch_ = true;
+}
+
+template <class T>
+Batch<T>* Batcher<T>::next() {
+  if (!in_epoch_) start_epoch();
+  const std::size_t n = data_->size();
+  if (position_ == n) {
+    in_epoch_ = false;
+    return nullptr;
+  }
+  Batch<T>& b = n - position_ >= batch_size_ ? full_ : tail_;
+  const std::size_t in = data_->input_size(), out = data_->target_size();
+  const T* x = data_->inputs().data();
+  const T* y = data_->targets().data();
+  for (std::size_t k = 0; k < b.size(); ++k) {
+    const std::size_t row = order_[position_ + k];
+    b.indices[k] = row;
+    std::copy_n(x + row * in, in, b.inputs.data() + k * in);
+    std::copy_n(y + row * out, out, b.targets.data() + k * out);
+    if (!b.labels.empty()) b.labels[k] = data_->labels()[row];
+  }
+  position_ += b.size();
+  return &b;
+}
+
+template <class T>
+BatcherState Batcher<T>::state() const {
+  return {save_rng(in_epoch_ ? epoch_start_rng_ : rng_), epoch_, position_, in_epoch_};
+}
+
+template <class T>
+void Batcher<T>::restore(const BatcherState& state) {
+  if (state.position > data_->size()) {
+    throw DataError(fmt::format("Batcher::restore: position {} is past the {} examples of the "
+                                "data set (a state of another data set?)",
+                                state.position, data_->size()));
+  }
+  restore_rng(rng_, state.rng);
+  epoch_ = state.epoch;
+  position_ = state.position;
+  in_epoch_ = state.in_epoch;
+  if (in_epoch_) {
+    epoch_start_rng_ = rng_;
+    draw_order();
+  }
+}
+
+#define XGRAD_INSTANTIATE(T) template class Batcher<T>;
+XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
+#undef XGRAD_INSTANTIATE
+
+}  // namespace xgrad
