@@ -32,9 +32,12 @@
 #include <xgrad/layers/sequential.hpp>
 #include <xgrad/layers/state.hpp>
 #include <xgrad/optim/adam.hpp>
+#include <xgrad/optim/early_stopping.hpp>
 #include <xgrad/optim/momentum.hpp>
+#include <xgrad/optim/network.hpp>
 #include <xgrad/optim/nesterov.hpp>
 #include <xgrad/optim/optimizer.hpp>
 #include <xgrad/optim/schedule.hpp>
 #include <xgrad/optim/sgd.hpp>
+#include <xgrad/optim/trainer.hpp>
 #include <xgrad/version.hpp>

@@ -1,0 +1,45 @@
+#pragma once
+/// @file
+/// Early stopping: the book's no-improvement-in-n rule.
+
+#include <cstddef>
+
+namespace xgrad {
+
+/// Stops training when the monitored metric (classification accuracy on the validation
+/// data, by default larger is better) has not improved for `patience` epochs in a row.
+/// patience = 0 never stops.
+class EarlyStopping {
+ public:
+  /// `maximize`: whether larger values of the metric are improvements.
+  explicit EarlyStopping(std::size_t patience, bool maximize = true)
+      : patience_(patience), maximize_(maximize) {}
+
+  /// Records one epoch's metric; returns false when training should stop.
+  bool on_epoch_end(double metric) {
+    ++epochs_;
+    if (epochs_ == 1 || (maximize_ ? metric > best_ : metric < best_)) {
+      best_ = metric;
+      best_epoch_ = epochs_ - 1;
+      since_improvement_ = 0;
+    } else {
+      ++since_improvement_;
+    }
+    return patience_ == 0 || since_improvement_ < patience_;
+  }
+
+  double best() const noexcept { return best_; }  ///< the best metric so far
+  /// The 0-based epoch of best().
+  std::size_t best_epoch() const noexcept { return best_epoch_; }
+  /// Epochs since the last improvement.
+  std::size_t epochs_without_improvement() const noexcept { return since_improvement_; }
+  std::size_t patience() const noexcept { return patience_; }  ///< n of no-improvement-in-n
+
+ private:
+  std::size_t patience_;
+  bool maximize_;
+  std::size_t epochs_ = 0, best_epoch_ = 0, since_improvement_ = 0;
+  double best_ = 0;
+};
+
+}  // namespace xgrad

@@ -1,0 +1,104 @@
+#pragma once
+/// @file
+/// Network: the network2.py experience — a fully connected network of sizes {784, 30, 10}
+/// with a cost, trained by sgd() — built on Sequential, the optimizers and train().
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <xgrad/layers/cost.hpp>
+#include <xgrad/layers/init.hpp>
+#include <xgrad/layers/sequential.hpp>
+#include <xgrad/optim/trainer.hpp>
+
+namespace xgrad {
+
+/// The hidden layers' neuron type.
+enum class Activation { sigmoid, tanh, relu };
+
+/// "sigmoid", "tanh" or "relu".
+std::string to_string(Activation activation);
+/// The Activation called `name`; throws std::invalid_argument naming the valid names.
+Activation activation_from_string(const std::string& name);
+
+/// How a Network is built.
+struct NetworkOptions {
+  Activation activation = Activation::sigmoid;  ///< hidden-layer neurons
+  /// Dropout probability p for the hidden layers' outputs (0 = none). Inverted dropout:
+  /// equivalent to the book's halving of outgoing weights at test time.
+  double dropout = 0;
+  Init init = Init::standard;  ///< network2.py's default_weight_initializer
+  std::uint64_t seed = 0;      ///< seeds the initial parameters and the dropout masks
+};
+
+/// Options of Network::sgd(), mirroring network2.py's SGD() keywords plus the chapter's
+/// other techniques.
+template <class T>
+struct SgdOptions {
+  double lambda = 0;        ///< L2 regularisation λ (book's weight decay, weights only)
+  double l1 = 0;            ///< L1 regularisation λ₁
+  double momentum = 0;      ///< μ of momentum SGD (eqs. 107–108); 0 = plain SGD
+  bool nesterov = false;    ///< Nesterov's accelerated gradient (needs momentum > 0)
+  const Dataset<T>* evaluation_data = nullptr;  ///< validation or test data
+  bool monitor_evaluation_cost = false;         ///< network2.py's flags
+  bool monitor_evaluation_accuracy = false;     ///< network2.py's flags
+  bool monitor_training_cost = false;           ///< network2.py's flags
+  bool monitor_training_accuracy = false;       ///< network2.py's flags
+  std::size_t early_stopping = 0;  ///< no-improvement-in-n on evaluation accuracy (0 = off)
+  /// The chapter's schedule: halve η when evaluation accuracy has not improved for 10
+  /// epochs, and stop once η has fallen to η₀/128.
+  bool halve_on_plateau = false;
+  std::uint64_t seed = 0;  ///< seeds the shuffles
+  std::function<void(const EpochStats&)> on_epoch;               ///< see TrainOptions
+  std::function<void(std::size_t, std::size_t)> on_progress;     ///< see TrainOptions
+};
+
+/// A fully connected network: Dense layers of the given sizes with the hidden activation
+/// between them (and dropout after it, if asked), ending in the output layer's logits; the
+/// cost supplies the output activation (σ or softmax) and the fused loss.
+template <class T>
+class Network {
+ public:
+  /// sizes = {inputs, hidden..., outputs}; throws std::invalid_argument for fewer than two
+  /// sizes or a zero size.
+  explicit Network(std::vector<std::size_t> sizes, Cost cost = Cost::cross_entropy(),
+                   NetworkOptions options = {});
+
+  /// Re-initialises weights ~ N(0, 1/n_in), biases ~ N(0, 1) (network2.py's default).
+  void default_weight_initializer(std::uint64_t seed);
+  /// Re-initialises weights and biases ~ N(0, 1) (the book's "large" initializer).
+  void large_weight_initializer(std::uint64_t seed);
+
+  /// Mini-batch SGD for `epochs` epochs, like network2.py's SGD(); returns the history
+  /// whose four lists are network2.py's return values.
+  TrainingHistory sgd(const Dataset<T>& training, std::size_t epochs, std::size_t mini_batch_size,
+                      double eta, const SgdOptions<T>& options = {});
+
+  /// The network's outputs a^L for `inputs` (one example per row).
+  Matrix<T> feedforward(const Matrix<T>& inputs);
+  /// Correctly classified examples of `data`.
+  std::size_t accuracy(const Dataset<T>& data);
+  /// network2.py's total_cost(data, λ).
+  double total_cost(const Dataset<T>& data, double lambda);
+
+  const std::vector<std::size_t>& sizes() const noexcept { return sizes_; }  ///< layer sizes
+  const Cost& cost() const noexcept { return cost_; }                        ///< the cost
+  const NetworkOptions& options() const noexcept { return options_; }        ///< as built
+  /// The underlying module (Dense, activation, [Dropout], ..., Dense).
+  Sequential<T>& model() noexcept { return *model_; }
+  /// The underlying module (Dense, activation, [Dropout], ..., Dense).
+  const Sequential<T>& model() const noexcept { return *model_; }
+
+ private:
+  void initialize(Init init, std::uint64_t seed);
+
+  std::vector<std::size_t> sizes_;
+  Cost cost_;
+  NetworkOptions options_;
+  std::shared_ptr<Sequential<T>> model_;
+};
+
+}  // namespace xgrad

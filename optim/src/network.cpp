@@ -1,0 +1,136 @@
+#include "xgrad/optim/network.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/layers/activations.hpp"
+#include "xgrad/layers/dense.hpp"
+#include "xgrad/layers/dropout.hpp"
+#include "xgrad/optim/momentum.hpp"
+#include "xgrad/optim/nesterov.hpp"
+#include "xgrad/optim/sgd.hpp"
+
+namespace xgrad {
+
+std::string to_string(Activation activation) {
+  switch (activation) {
+    case Activation::sigmoid: return "sigmoid";
+    case Activation::tanh: return "tanh";
+    case Activation::relu: return "relu";
+  }
+  return "unknown";
+}
+
+Activation activation_from_string(const std::string& name) {
+  for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu}) {
+    if (name == to_string(a)) return a;
+  }
+  throw std::invalid_argument(
+      fmt::format("unknown activation '{}' (expected sigmoid, tanh or relu)", name));
+}
+
+namespace {
+
+template <class T>
+std::shared_ptr<Module<T>> make_activation(Activation a) {
+  switch (a) {
+    case Activation::tanh: return std::make_shared<Tanh<T>>();
+    case Activation::relu: return std::make_shared<ReLU<T>>();
+    case Activation::sigmoid: break;
+  }
+  return std::make_shared<Sigmoid<T>>();
+}
+
+}  // namespace
+
+template <class T>
+Network<T>::Network(std::vector<std::size_t> sizes, Cost cost, NetworkOptions options)
+    : sizes_(std::move(sizes)), cost_(cost), options_(options) {
+  if (sizes_.size() < 2) {
+    throw std::invalid_argument(fmt::format(
+        "Network: {} layer size(s) given, expected at least 2 (inputs and outputs)", sizes_.size()));
+  }
+  for (std::size_t i = 0; i < sizes_.size(); ++i) {
+    if (sizes_[i] == 0) throw std::invalid_argument(fmt::format("Network: layer {} has size 0", i));
+  }
+  Rng rng(options_.seed);
+  model_ = std::make_shared<Sequential<T>>();
+  for (std::size_t l = 0; l + 1 < sizes_.size(); ++l) {
+    model_->add(std::make_shared<Dense<T>>(sizes_[l], sizes_[l + 1], options_.init, rng));
+    if (l + 2 < sizes_.size()) {
+      model_->add(make_activation<T>(options_.activation));
+      if (options_.dropout > 0) {
+        model_->add(std::make_shared<Dropout<T>>(options_.dropout, rng));
+      }
+    }
+  }
+}
+
+template <class T>
+void Network<T>::initialize(Init init, std::uint64_t seed) {
+  Rng rng(seed);
+  xgrad::initialize(*model_, init, rng);
+}
+
+template <class T>
+void Network<T>::default_weight_initializer(std::uint64_t seed) {
+  initialize(Init::standard, seed);
+}
+
+template <class T>
+void Network<T>::large_weight_initializer(std::uint64_t seed) {
+  initialize(Init::large, seed);
+}
+
+template <class T>
+TrainingHistory Network<T>::sgd(const Dataset<T>& training, std::size_t epochs,
+                                std::size_t mini_batch_size, double eta,
+                                const SgdOptions<T>& options) {
+  const WeightDecay decay{options.lambda, training.size()};
+  std::unique_ptr<Optimizer<T>> optimizer;
+  if (options.nesterov) {
+    optimizer = std::make_unique<Nesterov<T>>(model_->parameters(), eta, options.momentum, decay);
+  } else if (options.momentum > 0) {
+    optimizer = std::make_unique<Momentum<T>>(model_->parameters(), eta, options.momentum, decay);
+  } else {
+    optimizer = std::make_unique<SGD<T>>(model_->parameters(), eta, decay);
+  }
+  std::unique_ptr<HalveOnPlateau> schedule;
+  if (options.halve_on_plateau) schedule = std::make_unique<HalveOnPlateau>(eta, 10);
+
+  TrainOptions<T> train_options;
+  train_options.epochs = epochs;
+  train_options.batch_size = mini_batch_size;
+  train_options.l1 = options.l1;
+  train_options.evaluation = options.evaluation_data;
+  train_options.monitor = {options.monitor_evaluation_cost, options.monitor_evaluation_accuracy,
+                           options.monitor_training_cost, options.monitor_training_accuracy};
+  train_options.early_stopping = options.early_stopping;
+  train_options.schedule = schedule.get();
+  train_options.seed = options.seed;
+  train_options.on_epoch = options.on_epoch;
+  train_options.on_progress = options.on_progress;
+  return train(*model_, cost_, *optimizer, training, train_options);
+}
+
+template <class T>
+Matrix<T> Network<T>::feedforward(const Matrix<T>& inputs) {
+  return predict(*model_, cost_, inputs);
+}
+
+template <class T>
+std::size_t Network<T>::accuracy(const Dataset<T>& data) {
+  return count_correct(*model_, data);
+}
+
+template <class T>
+double Network<T>::total_cost(const Dataset<T>& data, double lambda) {
+  return xgrad::total_cost(*model_, cost_, data, lambda);
+}
+
+#define XGRAD_INSTANTIATE(T) template class Network<T>;
+XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
+
+}  // namespace xgrad

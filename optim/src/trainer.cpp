@@ -1,0 +1,238 @@
+#include "xgrad/optim/trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <xtensor/xview.hpp>
+
+#include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/arithmetic.hpp"
+#include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/datasets/batcher.hpp"
+#include "xgrad/layers/penalty.hpp"
+#include "xgrad/optim/early_stopping.hpp"
+
+namespace xgrad {
+namespace {
+
+// Rows per forward pass when evaluating: bounds the memory of monitoring whatever the data
+// size, while keeping the GEMMs large.
+constexpr std::size_t kEvaluationChunk = 1000;
+
+// Runs `f(z, first, rows)` on the logits of consecutive chunks of `inputs`, in evaluation
+// mode and without a graph; restores the module's mode afterwards.
+template <class T, class F>
+void for_each_chunk(Module<T>& model, const Matrix<T>& inputs, F&& f) {
+  const bool was_training = model.is_training();
+  model.eval();
+  NoGrad no_grad;
+  const std::size_t n = inputs.shape()[0];
+  for (std::size_t first = 0; first < n; first += kEvaluationChunk) {
+    const std::size_t rows = std::min(kEvaluationChunk, n - first);
+    const Var<T> z = model.forward(Var<T>(xt::view(inputs, xt::range(first, first + rows), xt::all())));
+    f(z.value(), first, rows);
+  }
+  model.train(was_training);
+}
+
+template <class T>
+std::size_t argmax_row(const Matrix<T>& m, std::size_t i) {
+  std::size_t best = 0;
+  for (std::size_t j = 1; j < m.shape()[1]; ++j) {
+    if (m(i, j) > m(i, best)) best = j;
+  }
+  return best;
+}
+
+template <class T>
+bool all_finite(const Module<T>& model) {
+  for (const Parameter<T>& p : model.parameters()) {
+    for (const T v : p.var.value()) {
+      if (!std::isfinite(v)) return false;
+    }
+  }
+  return true;
+}
+
+template <class T>
+void check_widths(const Dataset<T>& data, const Dataset<T>& training, const char* what) {
+  if (data.input_size() != training.input_size() || data.target_size() != training.target_size()) {
+    throw std::invalid_argument(fmt::format(
+        "train: the {} data has {} inputs and {} targets per example, the training data {} and {}",
+        what, data.input_size(), data.target_size(), training.input_size(),
+        training.target_size()));
+  }
+}
+
+}  // namespace
+
+const char* to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::completed: return "completed";
+    case StopReason::early_stopping: return "early stopping";
+    case StopReason::schedule: return "schedule";
+    case StopReason::diverged: return "diverged";
+  }
+  return "unknown";
+}
+
+template <class T>
+Matrix<T> predict(Module<T>& model, const Cost& cost, const Matrix<T>& inputs) {
+  Matrix<T> out;
+  for_each_chunk(model, inputs, [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
+    if (first == 0) out = xt::empty<T>({inputs.shape()[0], z.shape()[1]});
+    NoGrad no_grad;
+    xt::view(out, xt::range(first, first + rows), xt::all()) = cost.activate(Var<T>(z)).value();
+  });
+  return out;
+}
+
+template <class T>
+std::size_t count_correct(Module<T>& model, const Dataset<T>& data) {
+  std::size_t correct = 0;
+  for_each_chunk(model, data.inputs(), [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
+    for (std::size_t i = 0; i < rows; ++i) {
+      // argmax of z is the argmax of the outputs: sigmoid and softmax are increasing.
+      const std::size_t truth =
+          data.has_labels() ? data.labels()[first + i] : argmax_row(data.targets(), first + i);
+      correct += argmax_row(z, i) == truth;
+    }
+  });
+  return correct;
+}
+
+template <class T>
+double total_cost(Module<T>& model, const Cost& cost, const Dataset<T>& data, double lambda,
+                  double l1) {
+  if (data.empty()) return 0.0;
+  double sum = 0;
+  for_each_chunk(model, data.inputs(), [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
+    const Matrix<T> y = xt::view(data.targets(), xt::range(first, first + rows), xt::all());
+    sum += double(cost.on_logits(Var<T>(z), y).item()) * double(rows);  // on_logits is a mean
+  });
+  const double n = double(data.size());
+  double squares = 0, absolutes = 0;
+  for (const Parameter<T>& p : model.parameters()) {
+    if (!p.is_weight()) continue;
+    for (const T w : p.var.value()) {
+      squares += double(w) * double(w);
+      absolutes += std::abs(double(w));
+    }
+  }
+  return sum / n + 0.5 * (lambda / n) * squares + (l1 / n) * absolutes;
+}
+
+template <class T>
+TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
+                      const Dataset<T>& training, const TrainOptions<T>& options) {
+  if (options.batch_size == 0) throw std::invalid_argument("train: batch size 0, expected ≥ 1");
+  if (training.empty()) throw std::invalid_argument("train: the training data is empty");
+  if (options.evaluation) check_widths(*options.evaluation, training, "evaluation");
+  if (options.early_stopping > 0 && !options.evaluation) {
+    throw std::invalid_argument(
+        "train: early stopping watches the evaluation accuracy, but no evaluation data was given");
+  }
+  const std::size_t n = options.regularization_size ? options.regularization_size : training.size();
+  const double lambda = optimizer.weight_decay().lambda;
+
+  TrainingHistory history;
+  Batcher<T> batcher(training, options.batch_size, options.seed);
+  EarlyStopping early_stopping(options.early_stopping);
+  // The input leaf whose buffer is swapped with the batcher's: no copy of the batch.
+  const Var<T> x(Matrix<T>::from_shape({0, 0}));
+
+  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+    if (options.schedule) optimizer.set_learning_rate(options.schedule->learning_rate());
+    EpochStats stats;
+    stats.epoch = epoch;
+    stats.learning_rate = optimizer.learning_rate();
+    stats.training_size = training.size();
+    model.train();
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t done = 0, batch_index = 0;
+    while (Batch<T>* batch = batcher.next()) {
+      std::swap(x.mutable_value(), batch->inputs);
+      Var<T> loss = cost.on_logits(model.forward(x), batch->targets);
+      if (options.l1 > 0) loss = loss + l1_penalty(model, options.l1, n);
+      const T value = loss.item();
+      if (!std::isfinite(value)) {
+        std::swap(x.mutable_value(), batch->inputs);
+        history.stop_reason = StopReason::diverged;
+        history.stop_message = fmt::format(
+            "non-finite cost ({}) at epoch {}, batch {} (η = {}); the parameters are those "
+            "before that batch",
+            value, epoch, batch_index, optimizer.learning_rate());
+        return history;
+      }
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      std::swap(x.mutable_value(), batch->inputs);
+      done += batch->size();
+      ++batch_index;
+      if (options.on_progress) options.on_progress(done, training.size());
+    }
+    stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!all_finite(model)) {
+      history.stop_reason = StopReason::diverged;
+      history.stop_message = fmt::format("a parameter became non-finite during epoch {}", epoch);
+      return history;
+    }
+
+    const Monitor& m = options.monitor;
+    if (m.training_cost) {
+      stats.training_cost = total_cost(model, cost, training, lambda, options.l1);
+      history.training_cost.push_back(*stats.training_cost);
+    }
+    if (m.training_accuracy) {
+      stats.training_correct = count_correct(model, training);
+      history.training_accuracy.push_back(*stats.training_correct);
+    }
+    const bool needs_eval_accuracy =
+        options.evaluation && (m.evaluation_accuracy || options.early_stopping || options.schedule);
+    if (options.evaluation) {
+      stats.evaluation_size = options.evaluation->size();
+      if (m.evaluation_cost) {
+        stats.evaluation_cost = total_cost(model, cost, *options.evaluation, lambda, options.l1);
+        history.evaluation_cost.push_back(*stats.evaluation_cost);
+      }
+      if (needs_eval_accuracy) stats.evaluation_correct = count_correct(model, *options.evaluation);
+      if (m.evaluation_accuracy) history.evaluation_accuracy.push_back(*stats.evaluation_correct);
+    }
+    history.epochs.push_back(stats);
+    if (options.on_epoch) options.on_epoch(stats);
+
+    if (options.early_stopping &&
+        !early_stopping.on_epoch_end(double(*stats.evaluation_correct))) {
+      history.stop_reason = StopReason::early_stopping;
+      history.stop_message = fmt::format(
+          "no improvement in evaluation accuracy for {} epochs (best {} at epoch {})",
+          options.early_stopping, early_stopping.best(), early_stopping.best_epoch());
+      return history;
+    }
+    if (options.schedule) {
+      const double metric = options.evaluation
+          ? double(*stats.evaluation_correct) / double(stats.evaluation_size)
+          : total_cost(model, cost, training, lambda, options.l1);
+      if (!options.schedule->on_epoch_end(metric)) {
+        history.stop_reason = StopReason::schedule;
+        history.stop_message = fmt::format("the schedule ended: {}", options.schedule->describe());
+        return history;
+      }
+    }
+  }
+  return history;
+}
+
+#define XGRAD_INSTANTIATE(T)                                                                   \
+  template Matrix<T> predict<T>(Module<T>&, const Cost&, const Matrix<T>&);                    \
+  template std::size_t count_correct<T>(Module<T>&, const Dataset<T>&);                        \
+  template double total_cost<T>(Module<T>&, const Cost&, const Dataset<T>&, double, double);   \
+  template TrainingHistory train<T>(Module<T>&, const Cost&, Optimizer<T>&, const Dataset<T>&, \
+                                    const TrainOptions<T>&);
+XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
+
+}  // namespace xgrad
