@@ -78,6 +78,27 @@ std::vector<std::size_t> parse_sizes(const std::string& text) {
   return sizes;
 }
 
+// Validators whose messages name the value and the allowed range (CLI11's own print
+// the largest double).
+CLI::Validator number_in(double lo, double hi, bool lo_open, bool hi_open, const std::string& range) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double v = 0;
+        std::size_t used = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != text.size() || !std::isfinite(v)) return "'" + text + "' is not a number";
+        const bool ok = (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+        return ok ? std::string() : "must be " + range + ", got " + text;
+      },
+      range);
+}
+const CLI::Validator positive = number_in(0, INFINITY, true, true, "> 0");
+const CLI::Validator non_negative = number_in(0, INFINITY, false, true, "≥ 0");
+
 Cost parse_cost(const std::string& name) {
   if (name == "cross-entropy") return Cost::cross_entropy();
   if (name == "quadratic") return Cost::quadratic();
@@ -247,24 +268,24 @@ int main(int argc, char** argv) {
   app.add_option("--init", a.init, "weight initializer: default N(0,1/n_in) or large N(0,1)")
       ->capture_default_str()->check(CLI::IsMember({"default", "large"}));
   app.add_option("--epochs", a.epochs, "epochs (0 evaluates only)")->capture_default_str();
-  app.add_option("--batch", a.batch, "mini-batch size")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--eta", a.eta, "learning rate η")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--lambda", a.lambda, "L2 regularization λ")->capture_default_str()->check(CLI::NonNegativeNumber);
-  app.add_option("--l1", a.l1, "L1 regularization λ")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--batch", a.batch, "mini-batch size")->capture_default_str()->check(positive);
+  app.add_option("--eta", a.eta, "learning rate η")->capture_default_str()->check(positive);
+  app.add_option("--lambda", a.lambda, "L2 regularization λ")->capture_default_str()->check(non_negative);
+  app.add_option("--l1", a.l1, "L1 regularization λ")->capture_default_str()->check(non_negative);
   app.add_option("--dropout", a.dropout, "dropout probability of hidden units, in [0, 1)")
-      ->capture_default_str()->check(CLI::Range(0.0, 0.999999));
-  app.add_option("--momentum", a.momentum, "momentum coefficient μ in [0, 1]")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+      ->capture_default_str()->check(number_in(0, 1, false, true, "in [0, 1)"));
+  app.add_option("--momentum", a.momentum, "momentum coefficient μ in [0, 1]")->capture_default_str()->check(number_in(0, 1, false, false, "in [0, 1]"));
   app.add_flag("--nesterov", a.nesterov, "Nesterov's accelerated gradient (with --momentum)");
-  app.add_option("--train-size", a.train_size, "training examples (first N of the 50,000)")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--train-size", a.train_size, "training examples (first N of the 50,000)")->capture_default_str()->check(positive);
   app.add_option("--eval", a.eval, "evaluation data")->capture_default_str()->check(CLI::IsMember({"validation", "test"}));
-  app.add_option("--eval-size", a.eval_size, "evaluation examples (first N)")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--eval-size", a.eval_size, "evaluation examples (first N)")->capture_default_str()->check(positive);
   app.add_option("--monitor", a.monitor, "comma-separated: eval-acc, eval-cost, train-acc, train-cost")->capture_default_str();
   app.add_option("--early-stop", a.early_stop, "stop after N epochs without a better evaluation accuracy (0 = off)")->capture_default_str();
   app.add_flag("--schedule", a.schedule, "halve η after 10 epochs without improvement; stop at η/128");
   app.add_option("--expand", a.expand, "add K distorted copies of every training image")->capture_default_str();
   app.add_option("--seed", a.seed, "random seed (initialization, shuffling, dropout, expansion)")->capture_default_str();
   app.add_option("--dtype", a.dtype, "element type")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
-  app.add_option("--threads", a.threads, "BLAS threads (0 = choose by problem size)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", a.threads, "BLAS threads (0 = choose by problem size)")->capture_default_str()->check(non_negative);
   app.add_option("--history", a.history, "write the per-epoch history as CSV");
   app.add_option("--plot", a.plot, "draw the accuracy curves as PNG (needs --history)")->needs("--history");
   app.add_flag("--quiet", a.quiet, "no progress bar");

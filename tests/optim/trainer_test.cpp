@@ -1,0 +1,195 @@
+// The training loop: monitoring conventions, early stopping, schedules, divergence,
+// determinism, and an end-to-end run on real MNIST.
+
+#include <cmath>
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include <xgrad/xgrad.hpp>
+
+#include "test_util.hpp"
+
+namespace xgrad {
+namespace {
+
+// A small labelled problem: the class is the index of the largest of the first 3 inputs.
+Dataset<double> toy_data(std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  Matrix<double> x = normal_matrix<double>(n, 4, 0.0, 1.0, rng);
+  std::vector<std::size_t> labels(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t best = 0;
+    for (std::size_t j = 1; j < 3; ++j) best = x(i, j) > x(i, best) ? j : best;
+    labels[i] = best;
+  }
+  return Dataset<double>::classification(std::move(x), std::move(labels), 3);
+}
+
+TEST(EarlyStopping, stops_after_patience_epochs_without_improvement) {
+  EarlyStopping stop(3);
+  const double accuracies[] = {0.90, 0.92, 0.91, 0.92, 0.915, 0.93, 0.92, 0.92, 0.92};
+  std::vector<bool> keep_going;
+  for (double a : accuracies) keep_going.push_back(stop.on_epoch_end(a));
+  // Best at epochs 0 and 1; epochs 2, 3, 4 bring no improvement (0.92 ties), so the rule
+  // fires at epoch 4. Fed on regardless, it recovers at epoch 5 and fires again at epoch 8.
+  EXPECT_EQ(keep_going,
+            (std::vector<bool>{true, true, true, true, false, true, true, true, false}));
+  EXPECT_EQ(stop.best(), 0.93);
+  EXPECT_EQ(stop.best_epoch(), 5u);
+}
+
+TEST(EarlyStopping, patience_zero_never_stops) {
+  EarlyStopping stop(0);
+  for (int i = 0; i < 50; ++i) EXPECT_TRUE(stop.on_epoch_end(0.5));
+}
+
+TEST(Trainer, total_cost_follows_network2_convention) {
+  // total_cost = Σ_x C_x / len(data) + ½(λ/len(data)) Σ‖w‖², with C_x the per-example cost.
+  Network<double> net({4, 5, 3}, Cost::cross_entropy());
+  const Dataset<double> data = toy_data(37, 1);
+  const double lambda = 2.5;
+  double expected = 0;
+  const Matrix<double> a = net.feedforward(data.inputs());
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      const double y = data.targets()(i, j);
+      expected -= y * std::log(a(i, j)) + (1 - y) * std::log(1 - a(i, j));
+    }
+  }
+  expected /= double(data.size());
+  double squares = 0;
+  for (const auto& p : net.model().parameters()) {
+    if (p.is_weight()) squares += xt::sum(p.var.value() * p.var.value())();
+  }
+  expected += 0.5 * (lambda / double(data.size())) * squares;
+  EXPECT_NEAR(net.total_cost(data, lambda), expected, 1e-12 * std::abs(expected));
+}
+
+TEST(Trainer, accuracy_counts_argmax_matches) {
+  Network<double> net({4, 3}, Cost::log_likelihood());
+  const Dataset<double> data = toy_data(50, 2);
+  const Matrix<double> a = net.feedforward(data.inputs());
+  std::size_t expected = 0;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const std::size_t guess = std::size_t(std::max_element(&a(i, 0), &a(i, 0) + 3) - &a(i, 0));
+    expected += guess == data.labels()[i];
+  }
+  EXPECT_EQ(net.accuracy(data), expected);
+}
+
+TEST(Trainer, learns_and_returns_network2_lists) {
+  Network<double> net({4, 8, 3}, Cost::cross_entropy());
+  const Dataset<double> training = toy_data(300, 3), validation = toy_data(100, 4);
+  SgdOptions<double> o;
+  o.evaluation_data = &validation;
+  o.monitor_evaluation_accuracy = o.monitor_training_cost = true;
+  const TrainingHistory h = net.sgd(training, 20, 10, 1.0, o);
+  EXPECT_EQ(h.stop_reason, StopReason::completed);
+  ASSERT_EQ(h.evaluation_accuracy.size(), 20u);
+  ASSERT_EQ(h.training_cost.size(), 20u);
+  EXPECT_TRUE(h.evaluation_cost.empty());
+  EXPECT_TRUE(h.training_accuracy.empty());
+  EXPECT_LT(h.training_cost.back(), h.training_cost.front());
+  EXPECT_GE(h.evaluation_accuracy.back(), 85u);  // of 100; chance is ~33
+}
+
+TEST(Trainer, same_seed_gives_bit_identical_weights) {
+  const Dataset<double> training = toy_data(200, 5);
+  auto run = [&] {
+    Network<double> net({4, 6, 3}, Cost::cross_entropy(), {Activation::tanh, 0.2, Init::standard, 9});
+    SgdOptions<double> o;
+    o.seed = 11;
+    o.lambda = 0.5;
+    o.momentum = 0.5;
+    net.sgd(training, 3, 7, 0.3, o);
+    return net.model().state();
+  };
+  const StateDict<double> a = run(), b = run();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].value, b[i].value) << a[i].name;
+}
+
+TEST(Trainer, early_stopping_ends_training) {
+  Network<double> net({4, 3}, Cost::cross_entropy());
+  const Dataset<double> training = toy_data(100, 6), validation = toy_data(40, 7);
+  SgdOptions<double> o;
+  o.evaluation_data = &validation;
+  o.monitor_evaluation_accuracy = true;
+  o.early_stopping = 2;
+  // η so small that accuracy cannot change: the rule fires after epochs 0, 1, 2.
+  const TrainingHistory h = net.sgd(training, 50, 10, 1e-9, o);
+  EXPECT_EQ(h.stop_reason, StopReason::early_stopping);
+  EXPECT_EQ(h.epochs.size(), 3u);
+}
+
+TEST(Trainer, halve_on_plateau_lowers_eta_then_stops) {
+  Network<double> net({4, 3}, Cost::cross_entropy());
+  const Dataset<double> training = toy_data(50, 8), validation = toy_data(20, 9);
+  SgdOptions<double> o;
+  o.evaluation_data = &validation;
+  o.halve_on_plateau = true;
+  const TrainingHistory h = net.sgd(training, 500, 10, 1e-9, o);
+  EXPECT_EQ(h.stop_reason, StopReason::schedule);
+  // η is halved seven times (η₀ → η₀/128), once every 10 epochs without improvement.
+  EXPECT_DOUBLE_EQ(h.epochs.front().learning_rate, 1e-9);
+  EXPECT_DOUBLE_EQ(h.epochs.back().learning_rate, 1e-9 / 64);
+  EXPECT_LT(h.epochs.size(), 100u);
+}
+
+TEST(Trainer, divergence_is_reported_with_epoch_and_batch) {
+  // A linear output layer with quadratic cost and an absurd η diverges within one epoch.
+  Sequential<double> model(Dense<double>(4, 3, Init::standard, 1));
+  const Cost cost = Cost::quadratic(OutputActivation::identity);
+  SGD<double> sgd(model.parameters(), 1e6);
+  const Dataset<double> training = toy_data(200, 10);
+  TrainOptions<double> o;
+  o.epochs = 5;
+  const TrainingHistory h = train(model, cost, sgd, training, o);
+  EXPECT_EQ(h.stop_reason, StopReason::diverged);
+  EXPECT_TRUE(std::regex_search(h.stop_message, std::regex("non-finite cost .* at epoch [0-9]+, batch [0-9]+")))
+      << h.stop_message;
+  for (const auto& p : model.parameters()) {  // parameters from before the bad step
+    for (double v : p.var.value()) EXPECT_TRUE(std::isfinite(v));
+  }
+}
+
+TEST(Trainer, rejects_bad_options) {
+  Network<double> net({4, 3});
+  const Dataset<double> training = toy_data(10, 11);
+  test::expect_error<std::invalid_argument>([&] { net.sgd(training, 1, 0, 0.1); },
+                                            {"batch size 0"});
+  SgdOptions<double> o;
+  o.early_stopping = 3;
+  test::expect_error<std::invalid_argument>([&] { net.sgd(training, 1, 10, 0.1, o); },
+                                            {"early stopping", "evaluation data"});
+  const Dataset<double> wrong = Dataset<double>::classification(
+      Matrix<double>(xt::zeros<double>({5, 6})), std::vector<std::size_t>(5, 0), 3);
+  o.early_stopping = 0;
+  o.evaluation_data = &wrong;
+  test::expect_error<std::invalid_argument>([&] { net.sgd(training, 1, 10, 0.1, o); },
+                                            {"evaluation data has 6 inputs"});
+  test::expect_error<std::invalid_argument>([] { Network<double>({784}); }, {"at least 2"});
+}
+
+TEST(TrainerMnist, ten_thousand_images_three_epochs_reach_90_percent) {
+  const mnist::DataSource source = mnist::locate();
+  if (source.kind != mnist::DataSource::Kind::idx) GTEST_SKIP() << "needs the MNIST IDX files";
+  mnist::LoadOptions load;
+  load.training_size = 10000;
+  load.validation_size = 10000;
+  load.test_size = 0;
+  const mnist::Split<float> split = mnist::load<float>(source, load);
+  Network<float> net({784, 30, 10}, Cost::cross_entropy(), {Activation::sigmoid, 0, Init::standard, 1});
+  SgdOptions<float> o;
+  o.evaluation_data = &split.validation;
+  o.monitor_evaluation_accuracy = true;
+  o.lambda = 5.0;
+  o.seed = 1;
+  const TrainingHistory h = net.sgd(split.training, 3, 10, 0.5, o);
+  ASSERT_EQ(h.evaluation_accuracy.size(), 3u);
+  EXPECT_GE(h.evaluation_accuracy.back(), 9000u);
+}
+
+}  // namespace
+}  // namespace xgrad
