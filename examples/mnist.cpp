@@ -299,6 +299,7 @@ int main(int argc, char** argv) {
   }
   try {
     for (const std::string& m : CLI::detail::split(a.monitor, ',')) {
+      if (m.empty()) continue;  // --monitor "" monitors nothing
       if (m != "eval-acc" && m != "eval-cost" && m != "train-acc" && m != "train-cost") {
         fmt::print(stderr, "error: --monitor: unknown quantity '{}' (expected eval-acc, eval-cost, train-acc, train-cost)\n", m);
         return 2;

@@ -28,7 +28,7 @@ Adam<T>::Adam(std::vector<Parameter<T>> parameters, AdamOptions options)
       second_moment_(this->add_buffer("second_moment")) {}
 
 template <class T>
-void Adam<T>::update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) {
+void Adam<T>::update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep) {
   const double t = static_cast<double>(this->steps());
   const T beta1 = static_cast<T>(options_.beta1), beta2 = static_cast<T>(options_.beta2);
   // The bias corrections are folded into the step size and ε (computed in double):
@@ -42,6 +42,7 @@ void Adam<T>::update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad)
   Matrix<T>& v = this->buffer(second_moment_, index);
   m = beta1 * m + (T(1) - beta1) * grad;
   v = beta2 * v + (T(1) - beta2) * grad * grad;
+  if (keep != T(1)) value *= keep;  // AdamW's decoupled decay
   value -= step * m / (xt::sqrt(v) * inv_root_c2 + eps);
 }
 

@@ -70,9 +70,7 @@ void Optimizer<T>::step() {
   for (std::size_t k = 0; k < parameters_.size(); ++k) {
     const Parameter<T>& p = parameters_[k];
     if (!p.var.requires_grad()) continue;
-    Matrix<T>& value = p.var.mutable_value();
-    if (shrink != 0.0 && p.is_weight()) value *= keep;
-    update(k, value, p.var.grad());
+    update(k, p.var.mutable_value(), p.var.grad(), p.is_weight() ? keep : T(1));
   }
 }
 

@@ -29,7 +29,7 @@ class Adam : public Optimizer<T> {
   const AdamOptions& options() const noexcept { return options_; }
 
  protected:
-  void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) override;
+  void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep) override;
 
  private:
   AdamOptions options_;

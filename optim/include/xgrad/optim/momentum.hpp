@@ -28,7 +28,7 @@ class Momentum : public Optimizer<T> {
   /// For variants (Nesterov): the same state under another name.
   Momentum(const char* name, std::vector<Parameter<T>> parameters, double learning_rate,
            double momentum, WeightDecay decay);
-  void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) override;
+  void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep) override;
   /// v' = μv − η·grad for parameter `index`, stored and returned.
   const Matrix<T>& update_velocity(std::size_t index, const Matrix<T>& grad);
 

@@ -22,7 +22,7 @@ class Nesterov : public Momentum<T> {
            WeightDecay decay = {});
 
  protected:
-  void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) override;
+  void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep) override;
 };
 
 }  // namespace xgrad

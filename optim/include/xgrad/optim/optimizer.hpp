@@ -80,8 +80,10 @@ class Optimizer {
   Matrix<T>& buffer(std::size_t which, std::size_t index) { return buffers_[which][index]; }
 
   /// The update rule: changes `value`, parameter `index`'s value, given its gradient
-  /// `grad` (weight decay already applied; steps() already counts this step).
-  virtual void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) = 0;
+  /// `grad`, after scaling it by the weight decay factor `keep` (1 − ηλ/n for weights under
+  /// decay, else 1) — in the same pass, so that a step reads and writes each parameter once
+  /// (steps() already counts this step).
+  virtual void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep) = 0;
 
  private:
   std::string name_;

@@ -19,7 +19,7 @@ class SGD : public Optimizer<T> {
   SGD(std::vector<Parameter<T>> parameters, double learning_rate, WeightDecay decay = {});
 
  protected:
-  void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad) override;
+  void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep) override;
 };
 
 }  // namespace xgrad
