@@ -132,13 +132,14 @@ class ProgressBar {
 void write_history(const std::string& path, const TrainingHistory& history) {
   std::ofstream out(path);
   if (!out) throw std::runtime_error(fmt::format("cannot write the history to '{}'", path));
-  out << "epoch,learning_rate,seconds,training_cost,training_accuracy,evaluation_cost,evaluation_accuracy\n";
+  out << "epoch,learning_rate,seconds,monitor_seconds,training_cost,training_accuracy,evaluation_cost,evaluation_accuracy\n";
   auto opt = [](const auto& v) { return v ? fmt::format("{}", *v) : std::string(); };
   for (const EpochStats& e : history.epochs) {
     const auto frac = [](const std::optional<std::size_t>& c, std::size_t n) {
       return c ? fmt::format("{:.6f}", double(*c) / double(n)) : std::string();
     };
-    out << fmt::format("{},{},{:.6f},{},{},{},{}\n", e.epoch, e.learning_rate, e.seconds,
+    out << fmt::format("{},{},{:.6f},{:.6f},{},{},{},{}\n", e.epoch, e.learning_rate, e.seconds,
+                       e.monitor_seconds,
                        opt(e.training_cost), frac(e.training_correct, e.training_size),
                        opt(e.evaluation_cost), frac(e.evaluation_correct, e.evaluation_size));
   }
@@ -149,11 +150,13 @@ void plot_history(const std::string& csv, const std::string& png) {
       "set terminal pngcairo size 900,500; set output '{1}'; set datafile separator ',';"
       "set key autotitle columnhead; set xlabel 'epoch'; set ylabel 'accuracy (%)';"
       "set grid; set title 'xgrad-mnist';"
-      "plot '{0}' using 1:($7*100) with linespoints title 'evaluation accuracy',"
-      "'{0}' using 1:($5*100) with linespoints title 'training accuracy'",
+      "plot '{0}' using 1:($8*100) with linespoints title 'evaluation accuracy',"
+      "'{0}' using 1:($6*100) with linespoints title 'training accuracy'",
       csv, png);
-  const std::string command = "gnuplot -e \"" + script + "\" 2>/dev/null";
-  if (std::system(command.c_str()) != 0) {
+  // Through a pipe, not `gnuplot -e "..."`: the shell would expand gnuplot's $8 columns.
+  FILE* gnuplot = popen("gnuplot 2>/dev/null", "w");
+  const bool written = gnuplot && std::fputs(script.c_str(), gnuplot) >= 0;
+  if (!gnuplot || pclose(gnuplot) != 0 || !written) {
     throw std::runtime_error(fmt::format("gnuplot could not draw '{}' (is gnuplot installed?)", png));
   }
 }

@@ -182,6 +182,7 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
       return history;
     }
 
+    const auto monitor_start = std::chrono::steady_clock::now();
     const Monitor& m = options.monitor;
     if (m.training_cost) {
       stats.training_cost = total_cost(model, cost, training, lambda, options.l1);
@@ -202,6 +203,8 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
       if (needs_eval_accuracy) stats.evaluation_correct = count_correct(model, *options.evaluation);
       if (m.evaluation_accuracy) history.evaluation_accuracy.push_back(*stats.evaluation_correct);
     }
+    stats.monitor_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - monitor_start).count();
     history.epochs.push_back(stats);
     if (options.on_epoch) options.on_epoch(stats);
 

@@ -32,6 +32,7 @@ struct EpochStats {
   std::size_t epoch = 0;          ///< 0-based, as network2.py prints it
   double learning_rate = 0;       ///< η used during the epoch
   double seconds = 0;             ///< wall time of the training pass (monitoring excluded)
+  double monitor_seconds = 0;     ///< wall time of the monitoring after it
   std::optional<double> training_cost;            ///< when monitored
   std::optional<std::size_t> training_correct;    ///< when monitored
   std::size_t training_size = 0;                  ///< examples in the training data
