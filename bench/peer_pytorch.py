@@ -52,6 +52,7 @@ def main():
     p.add_argument("--eta", type=float, default=0.5)
     p.add_argument("--lmbda", type=float, default=5.0)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--eval-data", help="also time a no_grad forward pass over this file")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
@@ -99,6 +100,20 @@ def main():
             for w, b in zip(ws, bs):
                 a = torch.sigmoid(torch.addmm(b, a, w))
             acc = (a.argmax(1) == labels).double().mean().item()
+    if args.eval_data:
+        x_eval, y_eval = read_data(args.eval_data, sizes[0])
+        x_eval = x_eval.to(dtype)
+        with torch.no_grad():
+            start = time.perf_counter()
+            a = x_eval
+            if args.mode == "autograd":
+                a = net(a)
+            else:
+                for w, b in zip(ws, bs):
+                    a = torch.sigmoid(torch.addmm(b, a, w))
+            correct = (a.argmax(1) == y_eval).sum().item()
+            eval_seconds = time.perf_counter() - start
+        print(f"evaluation: {correct} / {len(y_eval)} correct in {eval_seconds:.6f} s")
     print(f"pytorch {args.mode}: training accuracy after 1 epoch: {100 * acc:.2f}%")
     print(f"{seconds:.4f} s per epoch")
 

@@ -1,4 +1,5 @@
 #include "xgrad/autograd/linalg.hpp"
+#include "xgrad/autograd/linear.hpp"
 
 #include <fmt/format.h>
 #include <xtensor-blas/xblas.hpp>
@@ -51,6 +52,31 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
 }
 
 template <class T>
+Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b) {
+  const Shape sx = x.shape(), sw = w.shape(), sb = b.shape();
+  if (sx[1] != sw[0] || sb[0] != 1 || sb[1] != sw[1]) {
+    throw ShapeError(fmt::format(
+        "linear: input {}, weights {} and bias {} do not fit (expected input (m, k), weights "
+        "(k, n) and bias (1, n))",
+        shape_string(sx), shape_string(sw), shape_string(sb)));
+  }
+  const std::size_t m = sx[0], n = sw[1];
+  Matrix<T> out = xt::empty<T>({m, n});
+  for (std::size_t i = 0; i < m; ++i) std::copy_n(b.value().data(), n, out.data() + i * n);
+  if (sx[1] != 0 && out.size() != 0) {
+    xt::blas::gemm(x.value(), w.value(), out, false, false, T(1), T(1));  // out = b + x·W
+  }
+  return detail::make_result<T>(std::move(out), "linear", {&x, &w, &b}, [](Node<T>& self) {
+    Node<T>& in = *self.parents[0];
+    Node<T>& weight = *self.parents[1];
+    Node<T>& bias = *self.parents[2];
+    if (in.requires_grad) gemm_into_grad(in, self.grad, false, weight.value, true);  // G·Wᵀ
+    if (weight.requires_grad) gemm_into_grad(weight, in.value, true, self.grad, false);  // xᵀ·G
+    if (bias.requires_grad) accumulate_broadcast_grad(bias, self.grad);  // Σ over rows
+  });
+}
+
+template <class T>
 Var<T> transpose(const Var<T>& a) {
   return detail::make_result<T>(xt::transpose(a.value()), "transpose", {&a}, [](Node<T>& self) {
     accumulate_grad(*self.parents[0], xt::transpose(self.grad));
@@ -59,6 +85,7 @@ Var<T> transpose(const Var<T>& a) {
 
 #define XGRAD_INSTANTIATE(T)                                  \
   template Var<T> matmul<T>(const Var<T>&, const Var<T>&);   \
+  template Var<T> linear<T>(const Var<T>&, const Var<T>&, const Var<T>&); \
   template Var<T> transpose<T>(const Var<T>&);
 XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
 

@@ -6,7 +6,7 @@
 
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/arithmetic.hpp"
-#include "xgrad/autograd/linalg.hpp"
+#include "xgrad/autograd/linear.hpp"
 
 namespace xgrad {
 namespace {
@@ -65,7 +65,7 @@ Var<T> Dense<T>::forward(const Var<T>& x) {
     throw ShapeError(fmt::format("Dense: input has {} columns, expected {} (input shape {})",
                                  x.cols(), in_, shape_string(x.shape())));
   }
-  return matmul(x, weight_) + bias_;
+  return linear(x, weight_, bias_);
 }
 
 template <class T>

@@ -27,6 +27,13 @@ TEST(Errors, matmul_inner_dimensions) {
   expect_error<ShapeError>([] { matmul(a, b); }, {"matmul", "(2, 3)", "(4, 5)"});
 }
 
+TEST(Errors, linear_shapes) {
+  expect_error<ShapeError>([] { linear(a, b, Vard(test::uniform(1, 5))); },
+                           {"linear", "(2, 3)", "(4, 5)", "(1, 5)"});
+  expect_error<ShapeError>([] { linear(a, Vard(test::uniform(3, 4)), Vard(test::uniform(1, 3))); },
+                           {"linear", "bias (1, 3)"});
+}
+
 TEST(Errors, reshape_element_count) {
   expect_error<ShapeError>([] { reshape(a, 4, 2); }, {"reshape", "(2, 3)", "(4, 2)"});
 }

@@ -111,6 +111,19 @@ TEST(Gradcheck, matmul_vector) {
                    Inputs{uniform(n, k), uniform(k, 1)}, "matmul column");
 }
 
+TEST(Gradcheck, linear) {
+  const std::size_t m = random_size(), k = random_size(), n = random_size();
+  expect_gradcheck([](const std::vector<Vard>& v) { return linear(v[0], v[1], v[2]); },
+                   Inputs{uniform(m, k), uniform(k, n), uniform(1, n)}, "linear");
+}
+
+TEST(Forward, linear_equals_matmul_plus_bias) {
+  const Matrix<double> x = uniform(5, 7), w = uniform(7, 3), b = uniform(1, 3);
+  const Matrix<double> fused = linear(Vard(x), Vard(w), Vard(b)).value();
+  const Matrix<double> composed = (matmul(Vard(x), Vard(w)) + Vard(b)).value();
+  for (std::size_t k = 0; k < fused.size(); ++k) EXPECT_NEAR(fused.flat(k), composed.flat(k), 1e-14);
+}
+
 TEST(Gradcheck, transpose) {
   expect_gradcheck([](const std::vector<Vard>& v) { return transpose(v[0]); },
                    Inputs{uniform(random_size(), random_size())}, "transpose");

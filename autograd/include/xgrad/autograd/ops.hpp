@@ -6,6 +6,7 @@
 #include "arithmetic.hpp"
 #include "elementwise.hpp"
 #include "linalg.hpp"
+#include "linear.hpp"
 #include "loss.hpp"
 #include "mask.hpp"
 #include "reduction.hpp"
