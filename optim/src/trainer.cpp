@@ -12,6 +12,8 @@
 #include "xgrad/autograd/arithmetic.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/datasets/batcher.hpp"
+#include "xgrad/datasets/random.hpp"
+#include "xgrad/layers/dropout.hpp"
 #include "xgrad/layers/penalty.hpp"
 #include "xgrad/optim/early_stopping.hpp"
 
@@ -65,6 +67,13 @@ void check_widths(const Dataset<T>& data, const Dataset<T>& training, const char
         what, data.input_size(), data.target_size(), training.input_size(),
         training.target_size()));
   }
+}
+
+// Every Dropout below `module`, depth first in children() order.
+template <class T>
+void collect_dropouts(Module<T>& module, std::vector<Dropout<T>*>& out) {
+  if (auto* d = dynamic_cast<Dropout<T>*>(&module)) out.push_back(d);
+  for (const auto& child : module.children()) collect_dropouts(*child.second, out);
 }
 
 }  // namespace
@@ -141,10 +150,29 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
   TrainingHistory history;
   Batcher<T> batcher(training, options.batch_size, options.seed);
   EarlyStopping early_stopping(options.early_stopping);
+  std::vector<Dropout<T>*> dropouts;
+  collect_dropouts(model, dropouts);
+  std::size_t first_epoch = 0;
+  if (const TrainerState* r = options.resume) {
+    if (r->dropout_generators.size() != dropouts.size()) {
+      throw std::invalid_argument(fmt::format(
+          "train: the state to resume has {} dropout generators, the model {} Dropout layers",
+          r->dropout_generators.size(), dropouts.size()));
+    }
+    batcher.restore(r->batcher);
+    for (std::size_t i = 0; i < dropouts.size(); ++i) {
+      restore_rng(dropouts[i]->generator(), r->dropout_generators[i]);
+    }
+    early_stopping.restore(r->early_stopping_best, r->early_stopping_best_epoch,
+                           r->early_stopping_without, r->early_stopping_epochs);
+    if (options.schedule) options.schedule->load_state(r->schedule);
+    history = r->history;
+    first_epoch = r->next_epoch;
+  }
   // The input leaf whose buffer is swapped with the batcher's: no copy of the batch.
   const Var<T> x(Matrix<T>::from_shape({0, 0}));
 
-  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+  for (std::size_t epoch = first_epoch; epoch < options.epochs; ++epoch) {
     if (options.schedule) optimizer.set_learning_rate(options.schedule->learning_rate());
     EpochStats stats;
     stats.epoch = epoch;
@@ -214,18 +242,30 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
       history.stop_message = fmt::format(
           "no improvement in evaluation accuracy for {} epochs (best {} at epoch {})",
           options.early_stopping, early_stopping.best(), early_stopping.best_epoch());
-      return history;
     }
-    if (options.schedule) {
+    if (options.schedule && history.stop_reason == StopReason::completed) {
       const double metric = options.evaluation
           ? double(*stats.evaluation_correct) / double(stats.evaluation_size)
           : total_cost(model, cost, training, lambda, options.l1);
       if (!options.schedule->on_epoch_end(metric)) {
         history.stop_reason = StopReason::schedule;
         history.stop_message = fmt::format("the schedule ended: {}", options.schedule->describe());
-        return history;
       }
     }
+    if (options.on_checkpoint) {
+      TrainerState state;
+      state.next_epoch = epoch + 1;
+      state.batcher = batcher.state();
+      for (Dropout<T>* d : dropouts) state.dropout_generators.push_back(save_rng(d->generator()));
+      state.early_stopping_best = early_stopping.best();
+      state.early_stopping_best_epoch = early_stopping.best_epoch();
+      state.early_stopping_without = early_stopping.epochs_without_improvement();
+      state.early_stopping_epochs = early_stopping.epochs();
+      if (options.schedule) state.schedule = options.schedule->state();
+      state.history = history;
+      options.on_checkpoint(state);
+    }
+    if (history.stop_reason != StopReason::completed) return history;
   }
   return history;
 }

@@ -172,6 +172,52 @@ TEST(Trainer, rejects_bad_options) {
   test::expect_error<std::invalid_argument>([] { Network<double>({784}); }, {"at least 2"});
 }
 
+TEST(Trainer, resumed_run_equals_uninterrupted_run) {
+  // Dropout, momentum, weight decay, a schedule and early stopping all carry state across
+  // epochs; stopping after epoch 2 and resuming must reproduce the same weights bit for bit.
+  const Dataset<double> training = toy_data(120, 12), validation = toy_data(30, 13);
+  struct Run {
+    Network<double> net{{4, 6, 3}, Cost::cross_entropy(), {Activation::relu, 0.3, Init::he, 21}};
+    Momentum<double> optimizer{net.model().parameters(), 0.2, 0.6, WeightDecay{0.4, 120}};
+    HalveOnPlateau schedule{0.2, 2};
+  };
+  auto options_for = [&](Run& run, std::size_t epochs) {
+    TrainOptions<double> o;
+    o.epochs = epochs;
+    o.batch_size = 7;
+    o.evaluation = &validation;
+    o.monitor.evaluation_accuracy = true;
+    o.early_stopping = 50;
+    o.schedule = &run.schedule;
+    o.seed = 99;
+    return o;
+  };
+  Run whole;
+  const TrainingHistory full = train(whole.net.model(), whole.net.cost(), whole.optimizer, training,
+                                     options_for(whole, 6));
+
+  Run first;
+  TrainerState saved;
+  auto o = options_for(first, 3);
+  o.on_checkpoint = [&](const TrainerState& s) { saved = s; };
+  train(first.net.model(), first.net.cost(), first.optimizer, training, o);
+  ASSERT_EQ(saved.next_epoch, 3u);
+
+  Run resumed;  // a fresh process would rebuild everything, then load the saved states
+  resumed.net.model().load_state(first.net.model().state());
+  resumed.optimizer.load_state(first.optimizer.state());
+  auto o2 = options_for(resumed, 6);
+  o2.resume = &saved;
+  const TrainingHistory rest = train(resumed.net.model(), resumed.net.cost(), resumed.optimizer,
+                                     training, o2);
+
+  const StateDict<double> a = whole.net.model().state(), b = resumed.net.model().state();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].value, b[i].value) << a[i].name;
+  EXPECT_EQ(rest.evaluation_accuracy, full.evaluation_accuracy);
+  EXPECT_EQ(rest.epochs.size(), 6u);
+}
+
 TEST(TrainerMnist, ten_thousand_images_three_epochs_reach_90_percent) {
   const mnist::DataSource source = mnist::locate();
   if (source.kind != mnist::DataSource::Kind::idx) GTEST_SKIP() << "needs the MNIST IDX files";

@@ -34,6 +34,18 @@ class EarlyStopping {
   /// Epochs since the last improvement.
   std::size_t epochs_without_improvement() const noexcept { return since_improvement_; }
   std::size_t patience() const noexcept { return patience_; }  ///< n of no-improvement-in-n
+  /// Epochs recorded so far.
+  std::size_t epochs() const noexcept { return epochs_; }
+
+  /// Restores the counters of an earlier run (from best(), best_epoch(),
+  /// epochs_without_improvement() and epochs()), to resume it.
+  void restore(double best, std::size_t best_epoch, std::size_t without_improvement,
+               std::size_t epochs) noexcept {
+    best_ = best;
+    best_epoch_ = best_epoch;
+    since_improvement_ = without_improvement;
+    epochs_ = epochs;
+  }
 
  private:
   std::size_t patience_;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <xgrad/datasets/batcher.hpp>
 #include <xgrad/datasets/dataset.hpp>
 #include <xgrad/layers/cost.hpp>
 #include <xgrad/layers/module.hpp>
@@ -61,6 +62,23 @@ struct TrainingHistory {
   std::string stop_message;  ///< e.g. "non-finite cost (nan) at epoch 3, batch 1207"
 };
 
+/// What train() needs, besides the parameters and the optimizer's state, to continue a run
+/// exactly where it stopped: the next epoch, the shuffling generator, the dropout
+/// generators, the early-stopping counters, the schedule's state and the history so far.
+/// train() hands one to TrainOptions::on_checkpoint after every epoch.
+struct TrainerState {
+  std::size_t next_epoch = 0;  ///< the first epoch still to run
+  BatcherState batcher;        ///< the shuffler, between epochs
+  /// save_rng() text of every Dropout's generator, in the order of Module::children().
+  std::vector<std::string> dropout_generators;
+  double early_stopping_best = 0;               ///< EarlyStopping::best()
+  std::size_t early_stopping_best_epoch = 0;    ///< EarlyStopping::best_epoch()
+  std::size_t early_stopping_without = 0;       ///< EarlyStopping::epochs_without_improvement()
+  std::size_t early_stopping_epochs = 0;        ///< EarlyStopping::epochs()
+  StateDict<double> schedule;                   ///< the schedule's state(), if any
+  TrainingHistory history;                      ///< the epochs run so far
+};
+
 /// Options of train().
 template <class T>
 struct TrainOptions {
@@ -85,6 +103,13 @@ struct TrainOptions {
   /// Called after each mini-batch with (examples done, examples per epoch), e.g. for a
   /// progress bar.
   std::function<void(std::size_t, std::size_t)> on_progress;
+  /// Called at the end of every completed epoch with the state to resume from (save it
+  /// together with the module's and the optimizer's state()).
+  std::function<void(const TrainerState&)> on_checkpoint;
+  /// Continue the run this state came from (same model, data, options and seed; the
+  /// module's and optimizer's states restored by the caller): single-threaded, the result
+  /// is bit-identical to the uninterrupted run. nullptr starts afresh.
+  const TrainerState* resume = nullptr;
 };
 
 /// Trains `model` (which maps inputs to the output layer's logits z) by mini-batch
