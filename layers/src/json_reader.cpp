@@ -107,23 +107,36 @@ json parse_json_text(const std::string& text, const std::string& source) {
           "{}: malformed JSON at line {}, column {}: {} (the text ends early: truncated?)",
           source, line, column, parse_problem(e.what())));
     }
-    for (const char* literal : {"NaN", "Infinity", "-Infinity"}) {
-      const std::size_t start = literal[0] == '-' && at > 0 ? at - 1 : at;
+    for (const char* literal : {"-Infinity", "Infinity", "NaN"}) {
+      const std::size_t start = literal[0] == '-' ? at - (at > 0) : at;
       if (literal_at(text, start, literal)) {
+        const auto [l, c] = line_column(text, start);
         throw ModelFormatError(fmt::format(
             "{}: non-finite value {} at line {}, column {}: expected a finite number "
             "(JSON has no NaN or infinity; a network whose parameters are not finite "
             "cannot be loaded)",
-            source, literal, line, column));
+            source, literal, l, c));
       }
     }
     throw ModelFormatError(fmt::format("{}: malformed JSON at line {}, column {}: {}", source,
                                        line, column, parse_problem(e.what())));
   } catch (const json::out_of_range& e) {
-    // 406: a number beyond double's range, such as 1e400.
+    // 406 "number overflow parsing '1e400'": a number beyond double's range. nlohmann gives
+    // no position; the literal's first occurrence locates it.
+    const std::string what = e.what();
+    const std::size_t open = what.find('\''), close = what.rfind('\'');
+    std::string where;
+    if (open != std::string::npos && close > open + 1) {
+      const std::size_t at = text.find(what.substr(open + 1, close - open - 1));
+      if (at != std::string::npos) {
+        const auto [line, column] = line_column(text, at);
+        where = fmt::format(" at line {}, column {}", line, column);
+      }
+    }
+    const std::size_t bracket = what.find("] ");
     throw ModelFormatError(fmt::format(
-        "{}: {}: expected a finite number within double's range", source,
-        parse_problem(e.what())));
+        "{}: {}{}: expected a finite number within double's range", source,
+        bracket == std::string::npos ? what : what.substr(bracket + 2), where));
   } catch (const json::exception& e) {
     throw ModelFormatError(fmt::format("{}: invalid JSON: {}", source, e.what()));
   }
@@ -257,12 +270,12 @@ Matrix<T> JsonReader::row_vector(const json& j, const std::string& path) const {
 
 namespace {
 
-template <class T>
-double finite_value(T v, const std::string& what, std::size_t r, std::size_t c) {
+// `where` gives the element's index as written ("[1][0]"), only when needed.
+template <class T, class Where>
+double finite_value(T v, const std::string& what, Where where) {
   if (!std::isfinite(v)) {
     throw std::invalid_argument(fmt::format(
-        "cannot save {}: element ({}, {}) is {}; only finite values can be saved", what, r, c,
-        v));
+        "cannot save {}{}: it is {}; only finite values can be saved", what, where(), v));
   }
   return static_cast<double>(v);  // exact: the shortest form of this double reads back as v
 }
@@ -279,7 +292,7 @@ ordered_json rows_json(const Matrix<T>& m, bool transpose, const std::string& wh
     row.get_ref<ordered_json::array_t&>().reserve(cols);
     for (std::size_t c = 0; c < cols; ++c) {
       const T v = transpose ? m(c, r) : m(r, c);
-      row.push_back(finite_value(v, what, transpose ? c : r, transpose ? r : c));
+      row.push_back(finite_value(v, what, [&] { return fmt::format("[{}][{}]", r, c); }));
     }
     out.push_back(std::move(row));
   }
@@ -290,9 +303,8 @@ template <class T>
 ordered_json flat_json(const Matrix<T>& m, const std::string& what) {
   ordered_json out = ordered_json::array();
   out.get_ref<ordered_json::array_t&>().reserve(m.size());
-  const std::size_t cols = m.shape()[1];
   for (std::size_t k = 0; k < m.size(); ++k) {
-    out.push_back(finite_value(m.flat(k), what, k / cols, k % cols));
+    out.push_back(finite_value(m.flat(k), what, [&] { return fmt::format("[{}]", k); }));
   }
   return out;
 }

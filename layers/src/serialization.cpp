@@ -168,7 +168,7 @@ template <class T>
 ordered_json state_json(const StateDict<T>& state, const std::string& what) {
   ordered_json out = ordered_json::array();
   for (const NamedMatrix<T>& entry : state) {
-    const std::string entry_what = fmt::format("{} entry '{}'", what, entry.name);
+    const std::string entry_what = fmt::format("{} entry '{}' data", what, entry.name);
     out.push_back(ordered_json{{"name", entry.name},
                                {"shape", {entry.value.shape()[0], entry.value.shape()[1]}},
                                {"data", detail::flat_json(entry.value, entry_what)}});
