@@ -343,5 +343,35 @@ TEST(ModelFile, registration_rules) {
   EXPECT_FALSE(unregister_module_type<float>("Temporary"));
 }
 
+// ---------------------------------------------------------------- fuzzing seeds
+
+// The seed corpora of fuzz/ hold what their names say: valid-* files load (with "Scale"
+// registered, as in the fuzzer), bad-* files are refused with a ModelFormatError.
+template <class Load>
+void check_seeds(const std::string& dir, Load load) {
+  std::size_t valid = 0, bad = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("valid-", 0) == 0) {
+      EXPECT_NO_THROW(load(entry.path().string())) << name;
+      ++valid;
+    } else {
+      EXPECT_THROW(load(entry.path().string()), ModelFormatError) << name;
+      ++bad;
+    }
+  }
+  EXPECT_GE(valid, 2u) << dir;
+  EXPECT_GE(bad, 3u) << dir;
+}
+
+TEST(FuzzSeeds, model_and_network2_seeds_are_what_their_names_say) {
+  register_scale<float>();
+  register_scale<double>();
+  check_seeds(XGRAD_FUZZ_CORPUS_DIR "/model", [](const std::string& p) { load_model<double>(p); });
+  check_seeds(XGRAD_FUZZ_CORPUS_DIR "/model", [](const std::string& p) { load_model<float>(p); });
+  check_seeds(XGRAD_FUZZ_CORPUS_DIR "/network2",
+              [](const std::string& p) { load_network2<double>(p); });
+}
+
 }  // namespace
 }  // namespace xgrad
