@@ -61,6 +61,42 @@ bool literal_at(const std::string& text, std::size_t at, const char* literal) {
   return text.compare(at, std::strlen(literal), literal) == 0;
 }
 
+// Arrays and objects may nest this deep in a model file. nlohmann's parser is iterative, but
+// copying, comparing and writing a document recurse once per level, so a deeper text (a
+// few hundred kilobytes of '[') would overflow the stack. Model files need fewer than 10.
+constexpr std::size_t kMaxDepth = 512;
+
+// Throws unless arrays and objects nest at most kMaxDepth deep (brackets inside strings do
+// not count). Runs before parsing.
+void check_depth(const std::string& text, const std::string& source) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) {
+        const auto [line, column] = line_column(text, i);
+        throw ModelFormatError(fmt::format(
+            "{}: arrays and objects nested more than {} levels deep at line {}, column {} "
+            "(expected a model file, whose nesting is shallow)",
+            source, kMaxDepth, line, column));
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
 }  // namespace
 
 std::string key_path(const std::string& path, const std::string& key) {
@@ -93,6 +129,7 @@ std::string read_text_file(const std::string& path) {
 }
 
 json parse_json_text(const std::string& text, const std::string& source) {
+  check_depth(text, source);
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {

@@ -120,6 +120,36 @@ TEST(ModelErrors, non_finite_numbers) {
   EXPECT_NO_THROW(parse_model<double>(doc.dump(), "m.json"));
 }
 
+// Found by review: a trainer object nested 100,000 levels deep (200 kB of brackets) parsed
+// fine but overflowed the stack when the document was copied. Nesting is now limited.
+TEST(ModelErrors, deep_nesting_is_refused_before_parsing) {
+  const std::string head = good_model().dump();
+  auto nested = [&](std::size_t depth) {
+    return head.substr(0, head.size() - 1) + ",\"extra\":" + std::string(depth, '[') +
+           std::string(depth, ']') + "}";
+  };
+  for (std::size_t depth : {std::size_t{511}, std::size_t{100000}}) {
+    expect_error<ModelFormatError>(
+        [&] { parse_model<double>(nested(depth), "m.json"); },
+        {depth == 511 ? "m.json: unexpected key \"extra\""
+                      : "m.json: arrays and objects nested more than 512 levels deep at line 1"});
+    // network2's loader ignores extra keys: 511 levels load.
+    const std::string n2 = good_network2().dump();
+    const std::string text =
+        n2.substr(0, n2.size() - 1) + ",\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    if (depth == 511) {
+      EXPECT_NO_THROW(parse_network2<double>(text, "n2.json"));
+    } else {
+      expect_error<ModelFormatError>([&] { parse_network2<double>(text, "n2.json"); },
+                                     {"n2.json: arrays and objects nested more than 512 levels"});
+    }
+  }
+  // Brackets inside strings do not count.
+  json doc = good_model();
+  doc["trainer"]["note"] = std::string(100000, '[');
+  EXPECT_NO_THROW(parse_model<double>(doc.dump(), "m.json"));
+}
+
 TEST(ModelErrors, format_version_and_dtype) {
   json doc = good_model();
   doc["format"] = "keras";
