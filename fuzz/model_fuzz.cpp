@@ -17,6 +17,8 @@
 #include <xgrad/layers/dense.hpp>
 #include <xgrad/layers/serialization.hpp>
 
+#include "load_or_reject.hpp"
+
 namespace {
 
 using nlohmann::json;
@@ -51,12 +53,8 @@ void register_scale() {
 
 template <class T>
 void check(const std::string& text) {
-  std::unique_ptr<xgrad::LoadedModel<T>> model;
-  try {
-    model = std::make_unique<xgrad::LoadedModel<T>>(xgrad::parse_model<T>(text, "fuzz"));
-  } catch (const xgrad::ModelFormatError&) {
-    return;  // a documented rejection of bad input
-  }
+  const auto model = load_or_reject<T>([&] { return xgrad::parse_model<T>(text, "fuzz"); });
+  if (!model) return;
   const std::string saved = xgrad::model_to_string(model->network, model->cost, model->training);
   const xgrad::LoadedModel<T> again = xgrad::parse_model<T>(saved, "saved");
   if (xgrad::model_to_string(again.network, again.cost, again.training) != saved) std::abort();

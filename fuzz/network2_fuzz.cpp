@@ -13,16 +13,14 @@
 #include <xgrad/layers/dense.hpp>
 #include <xgrad/layers/serialization.hpp>
 
+#include "load_or_reject.hpp"
+
 namespace {
 
 template <class T>
 void check(const std::string& text) {
-  std::unique_ptr<xgrad::LoadedModel<T>> model;
-  try {
-    model = std::make_unique<xgrad::LoadedModel<T>>(xgrad::parse_network2<T>(text, "fuzz"));
-  } catch (const xgrad::ModelFormatError&) {
-    return;  // a documented rejection of bad input
-  }
+  const auto model = load_or_reject<T>([&] { return xgrad::parse_network2<T>(text, "fuzz"); });
+  if (!model) return;
   if (!xgrad::network2_incompatibility(model->network, model->cost).empty()) std::abort();
   const std::string saved = xgrad::network2_to_string(model->network, model->cost);
   const xgrad::LoadedModel<T> again = xgrad::parse_network2<T>(saved, "saved");

@@ -7,7 +7,8 @@
 #
 # Arguments are passed to every target (libFuzzer flags). New corpus entries go to
 # <build>/corpus/<target>/ (the checked-in seeds in fuzz/corpus/<target>/ are only read);
-# a failing input is saved in <build>/artifacts/<target>/ and its log in
+# fuzz/<target>.dict, where present, is the target's dictionary of tokens; a failing input is
+# saved in <build>/artifacts/<target>/ and its log in
 # <build>/fuzz-<target>.log. Environment: XGRAD_FUZZ_BUILD_DIR (default build-fuzz),
 # XGRAD_FUZZ_CXX (default clang++-14), XGRAD_FUZZ_TARGETS (default "idx model network2").
 set -euo pipefail
@@ -28,8 +29,10 @@ for target in "${targets[@]}"; do
   artifacts="$build_dir/artifacts/$target/"
   log="$build_dir/fuzz-$target.log"
   mkdir -p "$corpus" "$artifacts"
+  dict=()
+  [[ -f fuzz/$target.dict ]] && dict=(-dict="fuzz/$target.dict")
   echo "== fuzz $target ${args[*]}"
-  if ! "$build_dir/bin/xgrad-fuzz-$target" -timeout=10 -print_final_stats=1 \
+  if ! "$build_dir/bin/xgrad-fuzz-$target" -timeout=10 -print_final_stats=1 "${dict[@]}" \
       -artifact_prefix="$artifacts" "${args[@]}" "$corpus" "fuzz/corpus/$target" 2>"$log"; then
     tail -n 80 "$log"
     echo "fuzz: $target FAILED; the input is in $artifacts, the log in $log" >&2

@@ -16,6 +16,9 @@
 
 namespace xgrad::test {
 
+// The element types of the typed model-file tests.
+using ModelDtypes = ::testing::Types<float, double>;
+
 // Same shape and the same bits in every element (so −0.0 ≠ 0.0).
 template <class T>
 ::testing::AssertionResult bitwise_equal(const Matrix<T>& a, const Matrix<T>& b) {

@@ -119,8 +119,7 @@ TEST(Network2, loaded_network_evaluates_like_network2_feedforward) {
 
 template <class T>
 class Network2RoundTrip : public ::testing::Test {};
-using Dtypes = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(Network2RoundTrip, Dtypes);
+TYPED_TEST_SUITE(Network2RoundTrip, test::ModelDtypes);
 
 TYPED_TEST(Network2RoundTrip, xgrad_to_network2_to_xgrad_is_bit_identical) {
   using T = TypeParam;

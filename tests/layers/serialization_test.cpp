@@ -24,8 +24,7 @@ using test::TempDir;
 
 template <class T>
 class ModelFile : public ::testing::Test {};
-using Dtypes = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(ModelFile, Dtypes);
+TYPED_TEST_SUITE(ModelFile, test::ModelDtypes);
 
 TYPED_TEST(ModelFile, round_trip_through_a_file_is_bit_identical) {
   using T = TypeParam;

@@ -213,8 +213,10 @@ StateDict<T> state_from_json(const nlohmann::json& json, const std::string& sour
 /// @endcode
 /// The save function returns the module's configuration (whatever its load function needs
 /// to build it); the parameters are saved and restored by xgrad itself (Module::state() /
-/// load_state()), so a load function only constructs the module. An exception thrown by a
-/// load function becomes a ModelFormatError naming the layer. Saving a network with a
+/// load_state()), so a load function only constructs the module. A load function receives
+/// the file's configuration as it is — untrusted input — and must validate it (e.g. bound a
+/// width before allocating); an exception it throws becomes a ModelFormatError naming the
+/// layer. Saving a network with a
 /// module of an unregistered type throws std::invalid_argument naming the module.
 /// Registrations are per element type and global (guarded by a mutex).
 /// @{
