@@ -21,6 +21,7 @@
 #include <xgrad/datasets/png.hpp>
 #include <xgrad/datasets/random.hpp>
 #include <xgrad/layers/activations.hpp>
+#include <xgrad/layers/atomic_file.hpp>
 #include <xgrad/layers/cost.hpp>
 #include <xgrad/layers/dense.hpp>
 #include <xgrad/layers/dropout.hpp>
@@ -30,6 +31,7 @@
 #include <xgrad/layers/penalty.hpp>
 #include <xgrad/layers/random.hpp>
 #include <xgrad/layers/sequential.hpp>
+#include <xgrad/layers/serialization.hpp>
 #include <xgrad/layers/state.hpp>
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/early_stopping.hpp>

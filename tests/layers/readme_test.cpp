@@ -5,6 +5,7 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "datasets/files.hpp"
 #include "test_util.hpp"
 
 namespace xgrad {
@@ -34,6 +35,40 @@ TEST(Readme, layers_losses_optimizers_example) {
   EXPECT_TRUE(schedule.on_epoch_end(0.9));
   sgd.set_learning_rate(schedule.learning_rate());
   EXPECT_EQ(sgd.learning_rate(), 0.5);
+}
+
+// The README's "Saving and loading" example, run in a temporary directory.
+TEST(Readme, saving_and_loading_example) {
+  test::TempDir dir;
+  const std::filesystem::path previous = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  const Matrix<double> x = test::uniform(3, 784, 0.0, 1.0);
+  Rng rng(42);
+  Sequential<double> net(Dense<double>(784, 30, Init::standard, rng), Sigmoid<double>(),
+                         Dense<double>(30, 10, Init::standard, rng));
+  const Cost cost = Cost::cross_entropy();
+  SGD<double> sgd(net.parameters(), 0.5);
+  // --- as in README.md ---
+  save_model("net.json", net, cost);                 // atomic: temp file, fsync, rename
+  LoadedModel<double> model = load_model<double>("net.json");
+  model.network.eval();
+  Vard scores = model.cost.activate(model.network(Vard(x)));
+
+  // A checkpoint to resume from: optimizer state (velocities…) and any trainer state as JSON.
+  save_model("checkpoint.json", net, cost,
+             TrainingState<double>{sgd.name(), sgd.state(), {{"epoch", 12}}});
+
+  // network2.py's own format, both ways (Dense, Sigmoid, …, Dense with a sigmoid-output cost).
+  save_network2("network2.json", net, cost);
+  LoadedModel<double> book = load_network2<double>("network2.json");
+  // --- end ---
+  const Matrix<double> expected = cost.activate(net(Vard(x))).value();
+  EXPECT_TRUE(test::near(scores.value(), expected, 1e-15));
+  EXPECT_TRUE(test::near(book.cost.activate(book.network(Vard(x))).value(), expected, 1e-15));
+  const LoadedModel<double> checkpoint = load_model<double>("checkpoint.json");
+  EXPECT_EQ(checkpoint.training.optimizer, "SGD");
+  EXPECT_EQ(checkpoint.training.trainer["epoch"], 12);
+  std::filesystem::current_path(previous);
 }
 
 }  // namespace

@@ -39,6 +39,11 @@ class Dropout : public Module<T> {
 
   /// The drop probability.
   double p() const noexcept { return p_; }
+  /// The generator the masks are drawn from (saved by checkpoints, so that a resumed run
+  /// draws the same masks).
+  const Rng& generator() const noexcept { return rng_; }
+  /// Replaces the generator's state (restoring a checkpoint).
+  void set_generator(const Rng& rng) { rng_ = rng; }
 
   /// The generator of the masks. Save and restore its state (save_rng()/restore_rng() of
   /// xgrad/datasets/random.hpp, or the stream operators) to resume training exactly.

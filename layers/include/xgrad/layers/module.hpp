@@ -55,6 +55,9 @@ struct Parameter {
 template <class T>
 class Module {
  public:
+  /// The element type (float or double).
+  using value_type = T;
+
   Module() = default;
   virtual ~Module() = default;
   Module(const Module&) = delete;
