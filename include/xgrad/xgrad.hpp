@@ -34,6 +34,7 @@
 #include <xgrad/layers/serialization.hpp>
 #include <xgrad/layers/state.hpp>
 #include <xgrad/optim/adam.hpp>
+#include <xgrad/optim/checkpoint.hpp>
 #include <xgrad/optim/early_stopping.hpp>
 #include <xgrad/optim/momentum.hpp>
 #include <xgrad/optim/network.hpp>

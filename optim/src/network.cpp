@@ -69,6 +69,23 @@ Network<T>::Network(std::vector<std::size_t> sizes, Cost cost, NetworkOptions op
 }
 
 template <class T>
+Network<T>::Network(Sequential<T> model, Cost cost)
+    : cost_(cost), model_(std::make_shared<Sequential<T>>(std::move(model))) {
+  for (std::size_t i = 0; i < model_->size(); ++i) {
+    if (const auto* dense = dynamic_cast<const Dense<T>*>(&(*model_)[i])) {
+      if (sizes_.empty()) sizes_.push_back(dense->in_features());
+      sizes_.push_back(dense->out_features());
+    }
+  }
+  const bool dense_ends = model_->size() > 0 && dynamic_cast<const Dense<T>*>(&(*model_)[0]) &&
+                          dynamic_cast<const Dense<T>*>(&(*model_)[model_->size() - 1]);
+  if (!dense_ends) {
+    throw std::invalid_argument(fmt::format(
+        "Network: the model {} must start and end with a Dense layer", model_->describe()));
+  }
+}
+
+template <class T>
 void Network<T>::initialize(Init init, std::uint64_t seed) {
   Rng rng(seed);
   xgrad::initialize(*model_, init, rng);
@@ -97,6 +114,7 @@ TrainingHistory Network<T>::sgd(const Dataset<T>& training, std::size_t epochs,
   } else {
     optimizer = std::make_unique<SGD<T>>(model_->parameters(), eta, decay);
   }
+  if (options.resume_optimizer) optimizer->load_state(*options.resume_optimizer);
   std::unique_ptr<HalveOnPlateau> schedule;
   if (options.halve_on_plateau) schedule = std::make_unique<HalveOnPlateau>(eta, 10);
 
@@ -112,6 +130,12 @@ TrainingHistory Network<T>::sgd(const Dataset<T>& training, std::size_t epochs,
   train_options.seed = options.seed;
   train_options.on_epoch = options.on_epoch;
   train_options.on_progress = options.on_progress;
+  if (options.on_checkpoint) {
+    train_options.on_checkpoint = [&](const TrainerState& state) {
+      options.on_checkpoint(state, *optimizer);
+    };
+  }
+  train_options.resume = options.resume;
   return train(*model_, cost_, *optimizer, training, train_options);
 }
 

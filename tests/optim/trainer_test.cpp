@@ -218,6 +218,45 @@ TEST(Trainer, resumed_run_equals_uninterrupted_run) {
   EXPECT_EQ(rest.epochs.size(), 6u);
 }
 
+// η = 1e-3 for the first epoch, then absurd: the run diverges in epoch 1.
+class ExplodingSchedule : public LearningRateSchedule {
+ public:
+  ExplodingSchedule() : LearningRateSchedule("ExplodingSchedule", 1e-3) {}
+  std::string describe() const override { return "ExplodingSchedule"; }
+
+ protected:
+  bool advance(double) override {
+    set_learning_rate(1e8);
+    return true;
+  }
+};
+
+TEST(Trainer, divergence_keeps_the_last_good_checkpoint) {
+  Sequential<double> model(Dense<double>(4, 3, Init::standard, 2));
+  const Cost cost = Cost::quadratic(OutputActivation::identity);
+  SGD<double> sgd(model.parameters(), 1e-3);
+  ExplodingSchedule schedule;
+  const Dataset<double> training = toy_data(200, 14);
+  const std::string path = ::testing::TempDir() + "xgrad_divergence_checkpoint.json";
+  TrainOptions<double> o;
+  o.epochs = 5;
+  o.schedule = &schedule;
+  StateDict<double> last_good;
+  o.on_checkpoint = [&](const TrainerState& state) {
+    save_checkpoint(path, model, cost, sgd, state);
+    last_good = model.state();
+  };
+  const TrainingHistory h = train(model, cost, sgd, training, o);
+  ASSERT_EQ(h.stop_reason, StopReason::diverged);
+  EXPECT_NE(h.stop_message.find("epoch 1"), std::string::npos) << h.stop_message;
+  const Checkpoint<double> saved = load_checkpoint<double>(path);  // still loads
+  EXPECT_EQ(saved.trainer.next_epoch, 1u);
+  const StateDict<double> restored = saved.model.network.state();
+  ASSERT_EQ(restored.size(), last_good.size());
+  for (std::size_t i = 0; i < restored.size(); ++i) EXPECT_EQ(restored[i].value, last_good[i].value);
+  std::remove(path.c_str());
+}
+
 TEST(TrainerMnist, ten_thousand_images_three_epochs_reach_90_percent) {
   const mnist::DataSource source = mnist::locate();
   if (source.kind != mnist::DataSource::Kind::idx) GTEST_SKIP() << "needs the MNIST IDX files";

@@ -54,6 +54,13 @@ struct SgdOptions {
   std::uint64_t seed = 0;  ///< seeds the shuffles
   std::function<void(const EpochStats&)> on_epoch;               ///< see TrainOptions
   std::function<void(std::size_t, std::size_t)> on_progress;     ///< see TrainOptions
+  /// Called after every epoch with the trainer's state and the optimizer (to write a
+  /// checkpoint: save_checkpoint()).
+  std::function<void(const TrainerState&, const Optimizer<T>&)> on_checkpoint;
+  /// Resume a checkpointed run: the trainer state and the optimizer's saved state (both
+  /// from load_checkpoint(); the network's parameters come with the loaded model).
+  const TrainerState* resume = nullptr;
+  const StateDict<T>* resume_optimizer = nullptr;  ///< see `resume`
 };
 
 /// A fully connected network: Dense layers of the given sizes with the hidden activation
@@ -66,6 +73,10 @@ class Network {
   /// sizes or a zero size.
   explicit Network(std::vector<std::size_t> sizes, Cost cost = Cost::cross_entropy(),
                    NetworkOptions options = {});
+  /// A network around an existing model (e.g. LoadedModel::network), which must start and
+  /// end with Dense layers; sizes() are read from its Dense layers. Throws
+  /// std::invalid_argument otherwise.
+  Network(Sequential<T> model, Cost cost);
 
   /// Re-initialises weights ~ N(0, 1/n_in), biases ~ N(0, 1) (network2.py's default).
   void default_weight_initializer(std::uint64_t seed);
