@@ -1,5 +1,7 @@
 #include "xgrad/datasets/batcher.hpp"
 
+#include <stdexcept>
+
 #include <algorithm>
 #include <numeric>
 
@@ -88,7 +90,11 @@ void Batcher<T>::restore(const BatcherState& state) {
                                 "data set (a state of another data set?)",
                                 state.position, data_->size()));
   }
-  restore_rng(rng_, state.rng);
+  try {
+    restore_rng(rng_, state.rng);
+  } catch (const std::invalid_argument& e) {
+    throw DataError(fmt::format("Batcher::restore: {}", e.what()));
+  }
   epoch_ = state.epoch;
   position_ = state.position;
   in_epoch_ = state.in_epoch;

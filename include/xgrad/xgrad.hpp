@@ -7,6 +7,7 @@
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/gradcheck.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/autograd/random.hpp>
 #include <xgrad/autograd/tensor.hpp>
 #include <xgrad/autograd/var.hpp>
 #include <xgrad/datasets/augment.hpp>
