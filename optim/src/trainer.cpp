@@ -161,7 +161,9 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
     }
     batcher.restore(r->batcher);
     for (std::size_t i = 0; i < dropouts.size(); ++i) {
-      restore_rng(dropouts[i]->generator(), r->dropout_generators[i]);
+      Rng generator;
+      restore_rng(generator, r->dropout_generators[i]);
+      dropouts[i]->set_generator(generator);
     }
     early_stopping.restore(r->early_stopping_best, r->early_stopping_best_epoch,
                            r->early_stopping_without, r->early_stopping_epochs);

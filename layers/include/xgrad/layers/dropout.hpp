@@ -45,10 +45,6 @@ class Dropout : public Module<T> {
   /// Replaces the generator's state (restoring a checkpoint).
   void set_generator(const Rng& rng) { rng_ = rng; }
 
-  /// The generator of the masks. Save and restore its state (save_rng()/restore_rng() of
-  /// xgrad/datasets/random.hpp, or the stream operators) to resume training exactly.
-  Rng& generator() noexcept { return rng_; }
-
  private:
   double p_;
   std::uint64_t drop_below_;  // drop where the top 53 bits of a draw are below p·2⁵³
