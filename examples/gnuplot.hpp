@@ -98,7 +98,10 @@ inline std::string figure_script(const Figure& figure, const std::filesystem::pa
     std::vector<std::string> items;
     for (std::size_t i = 0; i < panel.curves.size(); ++i, ++block) {
       const Curve& c = panel.curves[i];
-      const int color = int(i) + 1;
+      // Distinguishable colours (matplotlib's first ten), cycled.
+      static const char* const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+      const std::string color = fmt::format("rgb '{}'", colors[i % 10]);
       if (!c.low.empty()) {
         items.push_back(fmt::format("$c{} using 1:3:4 with filledcurves lc {} notitle", block, color));
       }
