@@ -4,6 +4,7 @@
 // as self-contained scripts (the data inline as datablocks), so a figure can be redrawn or
 // restyled by hand from its .gp file alone.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -98,6 +99,7 @@ inline std::string figure_script(const Figure& figure, const std::filesystem::pa
     std::vector<std::string> items;
     for (std::size_t i = 0; i < panel.curves.size(); ++i, ++block) {
       const Curve& c = panel.curves[i];
+      if (std::none_of(c.y.begin(), c.y.end(), [](double y) { return std::isfinite(y); })) continue;
       // Distinguishable colours (matplotlib's first ten), cycled.
       static const char* const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
