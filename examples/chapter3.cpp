@@ -790,9 +790,11 @@ void overfitting_full(Context<T>& c) {
   const Summary train = over(runs, best_train), test = over(runs, best_eval);
   c.row("best training accuracy", "97.86%", pct(train), "", Verdict::none, true);
   c.row("best test accuracy", "95.33%", pct(test), "", Verdict::none, true);
+  c.row("best training − best test accuracy", "2.53 pp (97.86 − 95.33)",
+        pp(over(runs, [](const Run& r) { return best_train(r) - best_eval(r); })));
   const Summary gap = over(runs, final_gap);
-  c.row("training − test accuracy after the last epoch", "≈ 2.5 pp", pp(gap),
-        "> 0 (some overfitting)", c.check(gap.min > 0));
+  c.row("training − test accuracy after the last epoch", "", pp(gap), "> 0 (some overfitting)",
+        c.check(gap.min > 0));
   c.histories({runs});
   c.draw(train_vs_test({{runs, "λ = 0"}}, "[784,30,10], 50,000 images, η = 0.5, no regularization"),
          "Training vs test accuracy per epoch on the full training set, unregularized (#7)");
@@ -809,7 +811,7 @@ void regularization_full(Context<T>& c) {
   const Summary gap = over(runs, final_gap);
   c.row("training − test accuracy after the last epoch", "under 1 pp", pp(gap), "< 1 pp",
         c.check(gap.mean < 1.0), true);
-  c.row("the same gap without regularization (#7, same seeds)", "≈ 2.5 pp", pp(over(base, final_gap)));
+  c.row("the same gap without regularization (#7, same seeds)", "", pp(over(base, final_gap)));
   const Summary g = paired(runs, base, best_eval);
   c.row("gain of the best test accuracy over #7", "+1.16 pp (96.49 − 95.33)", pp(g), "> 0", c.check(g.mean > 0));
   c.histories({runs, base});
@@ -980,9 +982,11 @@ void learning_rates(Context<T>& c) {
           eta == 0.025 ? "0" : eta == 2.5 ? "≥ 3" : "",
           eta == 0.025 ? c.check(up.max == 0) : eta == 2.5 ? c.check(up.mean >= 3) : Verdict::none,
           eta != 0.25);
-    c.row(fmt::format("η = {}: share of the total fall in the last third of the epochs", eta), book,
-          format_summary(late, 1, "%"), eta == 0.25 ? "small (< 10%)" : "",
-          eta == 0.25 ? c.check(late.mean < 10) : Verdict::none, eta == 0.25);
+    if (eta != 2.5) {  // an oscillating cost has no meaningful "total fall"
+      c.row(fmt::format("η = {}: share of the total fall in the last third of the epochs", eta),
+            book, format_summary(late, 1, "%"), eta == 0.25 ? "small (< 10%)" : "",
+            eta == 0.25 ? c.check(late.mean < 10) : Verdict::none, eta == 0.25);
+    }
     all.insert(all.end(), runs.begin(), runs.end());
     p.curves.push_back(mean_curve(runs, Quantity::train_cost, fmt::format("η = {}", eta)));
   }

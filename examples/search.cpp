@@ -171,11 +171,11 @@ int run(const Args& a, const search::Space& space, std::vector<search::Budget> b
   const std::vector<search::Trial> board = result.leaderboard();
   fmt::print("\nLeaderboard (candidates that reached a later rung first; {} trials in {:.1f} s):\n",
              result.trials.size(), total);
-  fmt::print("{:>4}  {:>4}  {:>8}  {:>8}  {:>6}  {:>5}  {:<26}  {:>9}  {:>5}  {:>7}\n", "rank",
+  fmt::print("{:>4}  {:>4}  {:>8}  {:>8}  {:>6}  {:>5}  {:<28}  {:>9}  {:>5}  {:>7}\n", "rank",
              "cand", "η", "λ", "hidden", "batch", "budget (rung)", "val. acc.", "epoch", "seconds");
   for (std::size_t i = 0; i < std::min(a.top, board.size()); ++i) {
     const search::Trial& t = board[i];
-    fmt::print("{:>4}  {:>4}  {:>8.4g}  {:>8.4g}  {:>6}  {:>5}  {:<26}  {:>8.2f}%  {:>5}  {:>7.1f}{}\n",
+    fmt::print("{:>4}  {:>4}  {:>8.4g}  {:>8.4g}  {:>6}  {:>5}  {:<28}  {:>8.2f}%  {:>5}  {:>7.1f}{}\n",
                i + 1, t.candidate, t.config.eta, t.config.lambda, t.config.hidden, t.config.batch,
                fmt::format("{} ({})", describe(t.budget), t.rung + 1), 100 * t.score.accuracy,
                t.score.best_epoch, t.score.seconds, t.score.diverged ? "  diverged" : "");
