@@ -15,7 +15,7 @@ packages=(
   libxtensor-dev libxtensor-blas-dev xtl-dev libopenblas-dev
   libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  gnuplot-nox doxygen
+  gnuplot-nox doxygen python3
   clang-14 libclang-rt-14-dev
   dataset-fashion-mnist
 )

