@@ -31,10 +31,15 @@ void for_each_chunk(Module<T>& model, const Matrix<T>& inputs, F&& f) {
   const bool was_training = model.is_training();
   model.eval();
   NoGrad no_grad;
-  const std::size_t n = inputs.shape()[0];
+  const std::size_t n = inputs.shape()[0], width = inputs.shape()[1];
+  const Var<T> x(Matrix<T>::from_shape({0, 0}));
   for (std::size_t first = 0; first < n; first += kEvaluationChunk) {
     const std::size_t rows = std::min(kEvaluationChunk, n - first);
-    const Var<T> z = model.forward(Var<T>(xt::view(inputs, xt::range(first, first + rows), xt::all())));
+    // Rows of a row-major matrix are contiguous: one memcpy, not an element-wise view copy.
+    Matrix<T>& chunk = x.mutable_value();
+    if (chunk.shape()[0] != rows || chunk.shape()[1] != width) chunk.resize({rows, width});
+    std::copy_n(inputs.data() + first * width, rows * width, chunk.data());
+    const Var<T> z = model.forward(x);
     f(z.value(), first, rows);
   }
   model.train(was_training);
