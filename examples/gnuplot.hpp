@@ -24,9 +24,10 @@ inline std::string gnuplot_string(const std::filesystem::path& p) {
   return quoted + "'";
 }
 
-/// Runs gnuplot on `script`; false if it cannot be started or fails.
-inline bool run_gnuplot(const std::string& script) {
-  FILE* pipe = popen("gnuplot", "w");
+/// Runs gnuplot on `script` (through a pipe, so no shell expands its $N columns); false if
+/// it cannot be started or fails. `quiet` discards gnuplot's warnings.
+inline bool run_gnuplot(const std::string& script, bool quiet = false) {
+  FILE* pipe = popen(quiet ? "gnuplot 2>/dev/null" : "gnuplot", "w");
   if (pipe == nullptr) return false;
   const bool written = std::fputs(script.c_str(), pipe) >= 0;
   return pclose(pipe) == 0 && written;

@@ -24,6 +24,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "cli.hpp"
+#include "gnuplot.hpp"
 
 using namespace xgrad;
 
@@ -155,16 +156,14 @@ void write_history(const std::string& path, const TrainingHistory& history) {
 
 void plot_history(const std::string& csv, const std::string& png) {
   const std::string script = fmt::format(
-      "set terminal pngcairo size 900,500; set output '{1}'; set datafile separator ',';"
+      "set terminal pngcairo size 900,500; set output {1}; set datafile separator ',';"
       "set key autotitle columnhead; set xlabel 'epoch'; set ylabel 'accuracy (%)';"
       "set grid; set title 'xgrad-mnist';"
-      "plot '{0}' using 1:($8*100) with linespoints title 'evaluation accuracy',"
-      "'{0}' using 1:($6*100) with linespoints title 'training accuracy'",
-      csv, png);
-  // Through a pipe, not `gnuplot -e "..."`: the shell would expand gnuplot's $8 columns.
-  FILE* gnuplot = popen("gnuplot 2>/dev/null", "w");
-  const bool written = gnuplot && std::fputs(script.c_str(), gnuplot) >= 0;
-  if (!gnuplot || pclose(gnuplot) != 0 || !written) {
+      "plot {0} using 1:($8*100) with linespoints title 'evaluation accuracy',"
+      "{0} using 1:($6*100) with linespoints title 'training accuracy'",
+      examples::gnuplot_string(csv), examples::gnuplot_string(png));
+  // Quiet: a curve that was not monitored is an empty column, which gnuplot warns about.
+  if (!examples::run_gnuplot(script, /*quiet=*/true)) {
     throw std::runtime_error(fmt::format("gnuplot could not draw '{}' (is gnuplot installed?)", png));
   }
 }
