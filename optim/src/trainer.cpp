@@ -251,9 +251,11 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
           options.early_stopping, early_stopping.best(), early_stopping.best_epoch());
     }
     if (options.schedule && history.stop_reason == StopReason::completed) {
+      // Without evaluation data the schedule watches the training cost (reused if monitored).
       const double metric = options.evaluation
           ? double(*stats.evaluation_correct) / double(stats.evaluation_size)
-          : total_cost(model, cost, training, lambda, options.l1);
+          : stats.training_cost ? *stats.training_cost
+                                : total_cost(model, cost, training, lambda, options.l1);
       if (!options.schedule->on_epoch_end(metric)) {
         history.stop_reason = StopReason::schedule;
         history.stop_message = fmt::format("the schedule ended: {}", options.schedule->describe());
