@@ -26,6 +26,15 @@ Dataset<double> toy_data(std::size_t n, std::uint64_t seed) {
   return Dataset<double>::classification(std::move(x), std::move(labels), 3);
 }
 
+// Same parameter names and bit-identical values.
+void expect_same_state(const StateDict<double>& a, const StateDict<double>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].name, b[i].name);
+    EXPECT_EQ(a[i].value, b[i].value) << a[i].name;
+  }
+}
+
 TEST(EarlyStopping, stops_after_patience_epochs_without_improvement) {
   EarlyStopping stop(3);
   const double accuracies[] = {0.90, 0.92, 0.91, 0.92, 0.915, 0.93, 0.92, 0.92, 0.92};
@@ -105,9 +114,7 @@ TEST(Trainer, same_seed_gives_bit_identical_weights) {
     net.sgd(training, 3, 7, 0.3, o);
     return net.model().state();
   };
-  const StateDict<double> a = run(), b = run();
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].value, b[i].value) << a[i].name;
+  expect_same_state(run(), run());
 }
 
 TEST(Trainer, early_stopping_ends_training) {
@@ -211,9 +218,7 @@ TEST(Trainer, resumed_run_equals_uninterrupted_run) {
   const TrainingHistory rest = train(resumed.net.model(), resumed.net.cost(), resumed.optimizer,
                                      training, o2);
 
-  const StateDict<double> a = whole.net.model().state(), b = resumed.net.model().state();
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].value, b[i].value) << a[i].name;
+  expect_same_state(whole.net.model().state(), resumed.net.model().state());
   EXPECT_EQ(rest.evaluation_accuracy, full.evaluation_accuracy);
   EXPECT_EQ(rest.epochs.size(), 6u);
 }
@@ -251,9 +256,7 @@ TEST(Trainer, divergence_keeps_the_last_good_checkpoint) {
   EXPECT_NE(h.stop_message.find("epoch 1"), std::string::npos) << h.stop_message;
   const Checkpoint<double> saved = load_checkpoint<double>(path);  // still loads
   EXPECT_EQ(saved.trainer.next_epoch, 1u);
-  const StateDict<double> restored = saved.model.network.state();
-  ASSERT_EQ(restored.size(), last_good.size());
-  for (std::size_t i = 0; i < restored.size(); ++i) EXPECT_EQ(restored[i].value, last_good[i].value);
+  expect_same_state(saved.model.network.state(), last_good);
   std::remove(path.c_str());
 }
 
