@@ -5,6 +5,7 @@
 #include <random>
 
 #include <benchmark/benchmark.h>
+#include <xtensor-blas/xblas.hpp>
 
 #include <xgrad/xgrad.hpp>
 
@@ -126,6 +127,35 @@ void BM_train_epoch(benchmark::State& state) {
 }
 BENCHMARK_TEMPLATE(BM_train_epoch, float)->Args({10, 30})->Args({10, 100})->Args({100, 30})->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_train_epoch, double)->Args({10, 30})->Unit(benchmark::kMillisecond);
+
+// Evaluation as the trainer monitors it: count_correct() over 10,000 MNIST-shaped examples
+// (no graph), against the bare GEMM + sigmoid of the same forward pass, reported per example.
+template <class T>
+void BM_count_correct(benchmark::State& state) {
+  const std::size_t n = 10000;
+  std::vector<std::size_t> labels(n);
+  for (std::size_t i = 0; i < n; ++i) labels[i] = i % 10;
+  const Dataset<T> data = Dataset<T>::classification(random_matrix<T>(n, 784, 7), std::move(labels), 10);
+  Network<T> net({784, 30, 10}, Cost::cross_entropy());
+  for (auto _ : state) benchmark::DoNotOptimize(count_correct(net.model(), data));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+BENCHMARK_TEMPLATE(BM_count_correct, float)->Unit(benchmark::kMillisecond);
+
+// The floor of evaluation: x·W₁ and ·W₂ as two plain GEMMs over all rows at once.
+template <class T>
+void BM_forward_gemms(benchmark::State& state) {
+  const std::size_t n = 10000;
+  const Matrix<T> x = random_matrix<T>(n, 784, 7), w1 = random_matrix<T>(784, 30), w2 = random_matrix<T>(30, 10);
+  Matrix<T> h = xt::empty<T>({n, std::size_t(30)}), z = xt::empty<T>({n, std::size_t(10)});
+  for (auto _ : state) {
+    xt::blas::gemm(x, w1, h);
+    xt::blas::gemm(h, w2, z);
+    benchmark::DoNotOptimize(z.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+BENCHMARK_TEMPLATE(BM_forward_gemms, float)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace xgrad

@@ -10,6 +10,7 @@ jit:      the hand-derived backprop step of network2.py, compiled with torch.jit
 Prints "<seconds> s per epoch" on its last line.
 """
 import argparse
+import ctypes
 import time
 
 import numpy as np
@@ -55,6 +56,13 @@ def main():
     p.add_argument("--eval-data", help="also time a no_grad forward pass over this file")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    # torch.set_num_threads() sizes PyTorch's own pool only: Debian's torch calls GEMM through
+    # the system OpenBLAS, whose pthread pool would still use every core. Pin it too, so that
+    # "1 thread" means the same thing for PyTorch as for xgrad.
+    try:
+        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(args.threads)
+    except OSError:
+        pass
     torch.manual_seed(1)
     dtype = torch.float32 if args.dtype == "f32" else torch.float64
     sizes = [int(s) for s in args.sizes.split(",")]
