@@ -21,8 +21,10 @@ namespace xgrad {
 namespace {
 
 // Rows per forward pass when evaluating: bounds the memory of monitoring whatever the data
-// size, while keeping the GEMMs large.
-constexpr std::size_t kEvaluationChunk = 1000;
+// size. 500 MNIST rows (1.5 MB in float32) measured fastest for the 10,000-image validation
+// pass of [784,30,10]: 12.5–13 ms against 14–17 ms with 1,000 rows, 13.3 with 250 and 35+
+// with the whole set at once (the copy into the input leaf then misses every cache).
+constexpr std::size_t kEvaluationChunk = 500;
 
 // Runs `f(z, first, rows)` on the logits of consecutive chunks of `inputs`, in evaluation
 // mode and without a graph; restores the module's mode afterwards.
