@@ -6,6 +6,7 @@
 #include <xtensor/xmanipulation.hpp>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "kernels.hpp"
 
 namespace xgrad {
 namespace {
@@ -24,6 +25,46 @@ void gemm_into_grad(Node<T>& dst, const Matrix<T>& a, bool trans_a, const Matrix
     xt::blas::gemm(a, b, dst.grad, trans_a, trans_b, T(1), dst.has_grad ? T(1) : T(0));
   }
   dst.has_grad = true;
+}
+
+// x·W + b, after checking the shapes (the error names `op`).
+template <class T>
+Matrix<T> affine(const Var<T>& x, const Var<T>& w, const Var<T>& b, const char* op) {
+  const Shape sx = x.shape(), sw = w.shape(), sb = b.shape();
+  if (sx[1] != sw[0] || sb[0] != 1 || sb[1] != sw[1]) {
+    throw ShapeError(fmt::format(
+        "{}: input {}, weights {} and bias {} do not fit (expected input (m, k), weights "
+        "(k, n) and bias (1, n))",
+        op, shape_string(sx), shape_string(sw), shape_string(sb)));
+  }
+  const std::size_t m = sx[0], n = sw[1];
+  Matrix<T> out = xt::empty<T>({m, n});
+  for (std::size_t i = 0; i < m; ++i) std::copy_n(b.value().data(), n, out.data() + i * n);
+  if (sx[1] != 0 && out.size() != 0) {
+    xt::blas::gemm(x.value(), w.value(), out, false, false, T(1), T(1));  // out = b + x·W
+  }
+  return out;
+}
+
+// Pushes g = ∂/∂(x·W + b) of a linear node (parents x, W, b) into the parents' gradients.
+template <class T>
+void affine_backward(Node<T>& self, const Matrix<T>& g) {
+  Node<T>& in = *self.parents[0];
+  Node<T>& weight = *self.parents[1];
+  Node<T>& bias = *self.parents[2];
+  if (in.requires_grad) gemm_into_grad(in, g, false, weight.value, true);  // G·Wᵀ
+  if (weight.requires_grad) gemm_into_grad(weight, in.value, true, g, false);  // xᵀ·G
+  if (bias.requires_grad) accumulate_broadcast_grad(bias, g);  // Σ over rows
+}
+
+const char* fused_op_name(Activation act) {
+  switch (act) {
+    case Activation::identity: return "linear";
+    case Activation::sigmoid: return "linear_sigmoid";
+    case Activation::tanh: return "linear_tanh";
+    case Activation::relu: return "linear_relu";
+  }
+  return "linear";
 }
 
 }  // namespace
@@ -51,28 +92,59 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
   });
 }
 
+const char* to_string(Activation act) {
+  switch (act) {
+    case Activation::identity: return "identity";
+    case Activation::sigmoid: return "sigmoid";
+    case Activation::tanh: return "tanh";
+    case Activation::relu: return "relu";
+  }
+  return "unknown";
+}
+
 template <class T>
 Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b) {
-  const Shape sx = x.shape(), sw = w.shape(), sb = b.shape();
-  if (sx[1] != sw[0] || sb[0] != 1 || sb[1] != sw[1]) {
-    throw ShapeError(fmt::format(
-        "linear: input {}, weights {} and bias {} do not fit (expected input (m, k), weights "
-        "(k, n) and bias (1, n))",
-        shape_string(sx), shape_string(sw), shape_string(sb)));
+  return detail::make_result<T>(affine(x, w, b, "linear"), "linear", {&x, &w, &b},
+                                [](Node<T>& self) { affine_backward(self, self.grad); });
+}
+
+template <class T>
+Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b, Activation act) {
+  if (act == Activation::identity) return linear(x, w, b);
+  const char* name = fused_op_name(act);
+  Matrix<T> a = affine(x, w, b, name);
+  T* const first = a.data();
+  T* const last = first + a.size();
+  switch (act) {
+    case Activation::sigmoid: std::transform(first, last, first, detail::stable_sigmoid<T>); break;
+    case Activation::tanh: std::transform(first, last, first, [](T z) { return std::tanh(z); }); break;
+    case Activation::relu: std::transform(first, last, first, [](T z) { return std::max(z, T(0)); }); break;
+    case Activation::identity: break;
   }
-  const std::size_t m = sx[0], n = sw[1];
-  Matrix<T> out = xt::empty<T>({m, n});
-  for (std::size_t i = 0; i < m; ++i) std::copy_n(b.value().data(), n, out.data() + i * n);
-  if (sx[1] != 0 && out.size() != 0) {
-    xt::blas::gemm(x.value(), w.value(), out, false, false, T(1), T(1));  // out = b + x·W
-  }
-  return detail::make_result<T>(std::move(out), "linear", {&x, &w, &b}, [](Node<T>& self) {
-    Node<T>& in = *self.parents[0];
-    Node<T>& weight = *self.parents[1];
-    Node<T>& bias = *self.parents[2];
-    if (in.requires_grad) gemm_into_grad(in, self.grad, false, weight.value, true);  // G·Wᵀ
-    if (weight.requires_grad) gemm_into_grad(weight, in.value, true, self.grad, false);  // xᵀ·G
-    if (bias.requires_grad) accumulate_broadcast_grad(bias, self.grad);  // Σ over rows
+  return detail::make_result<T>(std::move(a), name, {&x, &w, &b}, [act](Node<T>& self) {
+    // ∂/∂z = G ⊙ act'(a) into a per-thread scratch reused from step to step: the GEMMs
+    // below consume it before this function returns.
+    thread_local Matrix<T> dz;
+    if (dz.shape() != self.value.shape()) dz.resize(self.value.shape());
+    const T* g = self.grad.data();
+    const T* out = self.value.data();
+    T* d = dz.data();
+    const std::size_t n = dz.size();
+    switch (act) {
+      case Activation::sigmoid:
+        for (std::size_t i = 0; i < n; ++i) d[i] = g[i] * out[i] * (T(1) - out[i]);
+        break;
+      case Activation::tanh:
+        for (std::size_t i = 0; i < n; ++i) d[i] = g[i] * (T(1) - out[i] * out[i]);
+        break;
+      case Activation::relu:
+        for (std::size_t i = 0; i < n; ++i) d[i] = out[i] > T(0) ? g[i] : T(0);
+        break;
+      case Activation::identity:
+        std::copy_n(g, n, d);
+        break;
+    }
+    affine_backward(self, dz);
   });
 }
 
@@ -86,6 +158,7 @@ Var<T> transpose(const Var<T>& a) {
 #define XGRAD_INSTANTIATE(T)                                  \
   template Var<T> matmul<T>(const Var<T>&, const Var<T>&);   \
   template Var<T> linear<T>(const Var<T>&, const Var<T>&, const Var<T>&); \
+  template Var<T> linear<T>(const Var<T>&, const Var<T>&, const Var<T>&, Activation); \
   template Var<T> transpose<T>(const Var<T>&);
 XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
 

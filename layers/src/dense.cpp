@@ -61,11 +61,16 @@ Dense<T>::Dense(Var<T> weight, Var<T> bias)
 
 template <class T>
 Var<T> Dense<T>::forward(const Var<T>& x) {
+  return forward(x, Activation::identity);
+}
+
+template <class T>
+Var<T> Dense<T>::forward(const Var<T>& x, Activation act) {
   if (x.cols() != in_) {
     throw ShapeError(fmt::format("Dense: input has {} columns, expected {} (input shape {})",
                                  x.cols(), in_, shape_string(x.shape())));
   }
-  return linear(x, weight_, bias_);
+  return linear(x, weight_, bias_, act);
 }
 
 template <class T>

@@ -1,10 +1,14 @@
 #include "xgrad/layers/sequential.hpp"
 
+#include <optional>
 #include <stdexcept>
+#include <typeinfo>
 
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/layers/activations.hpp"
+#include "xgrad/layers/dense.hpp"
 
 namespace xgrad {
 
@@ -14,10 +18,39 @@ Sequential<T>& Sequential<T>::add(std::shared_ptr<Module<T>> module) {
   return *this;
 }
 
+namespace {
+
+// The activation a built-in activation module applies, if `m` is exactly one (not a
+// subclass, whose forward() may do something else).
+template <class T>
+std::optional<Activation> fusable_activation(const Module<T>& m) {
+  const std::type_info& type = typeid(m);
+  if (type == typeid(Sigmoid<T>)) return Activation::sigmoid;
+  if (type == typeid(Tanh<T>)) return Activation::tanh;
+  if (type == typeid(ReLU<T>)) return Activation::relu;
+  return std::nullopt;
+}
+
+}  // namespace
+
+// A Dense followed by Sigmoid, Tanh or ReLU runs as one fused op: the same values and
+// gradients with one graph node, one buffer and one pass over the batch fewer. Only the
+// exact built-in Dense is fused, for the same reason as above.
 template <class T>
 Var<T> Sequential<T>::forward(const Var<T>& x) {
   Var<T> out = x;
-  for (const auto& child : this->children()) out = child.second->forward(out);
+  const auto& modules = this->children();
+  for (std::size_t i = 0; i < modules.size(); ++i) {
+    Module<T>& m = *modules[i].second;
+    if (i + 1 < modules.size() && typeid(m) == typeid(Dense<T>)) {
+      if (const std::optional<Activation> act = fusable_activation(*modules[i + 1].second)) {
+        out = static_cast<Dense<T>&>(m).forward(out, *act);
+        ++i;
+        continue;
+      }
+    }
+    out = m.forward(out);
+  }
   return out;
 }
 

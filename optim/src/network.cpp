@@ -14,15 +14,6 @@
 
 namespace xgrad {
 
-std::string to_string(Activation activation) {
-  switch (activation) {
-    case Activation::sigmoid: return "sigmoid";
-    case Activation::tanh: return "tanh";
-    case Activation::relu: return "relu";
-  }
-  return "unknown";
-}
-
 Activation activation_from_string(const std::string& name) {
   for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu}) {
     if (name == to_string(a)) return a;
@@ -33,9 +24,11 @@ Activation activation_from_string(const std::string& name) {
 
 namespace {
 
+// The module applying `a`; null for the identity.
 template <class T>
 std::shared_ptr<Module<T>> make_activation(Activation a) {
   switch (a) {
+    case Activation::identity: return nullptr;
     case Activation::tanh: return std::make_shared<Tanh<T>>();
     case Activation::relu: return std::make_shared<ReLU<T>>();
     case Activation::sigmoid: break;
@@ -60,7 +53,7 @@ Network<T>::Network(std::vector<std::size_t> sizes, Cost cost, NetworkOptions op
   for (std::size_t l = 0; l + 1 < sizes_.size(); ++l) {
     model_->add(std::make_shared<Dense<T>>(sizes_[l], sizes_[l + 1], options_.init, rng));
     if (l + 2 < sizes_.size()) {
-      model_->add(make_activation<T>(options_.activation));
+      if (auto activation = make_activation<T>(options_.activation)) model_->add(activation);
       if (options_.dropout > 0) {
         model_->add(std::make_shared<Dropout<T>>(options_.dropout, rng));
       }

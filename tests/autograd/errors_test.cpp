@@ -32,6 +32,8 @@ TEST(Errors, linear_shapes) {
                            {"linear", "(2, 3)", "(4, 5)", "(1, 5)"});
   expect_error<ShapeError>([] { linear(a, Vard(test::uniform(3, 4)), Vard(test::uniform(1, 3))); },
                            {"linear", "bias (1, 3)"});
+  expect_error<ShapeError>([] { linear(a, b, Vard(test::uniform(1, 5)), Activation::tanh); },
+                           {"linear_tanh", "(2, 3)", "(4, 5)", "(1, 5)"});
 }
 
 TEST(Errors, reshape_element_count) {

@@ -124,6 +124,52 @@ TEST(Forward, linear_equals_matmul_plus_bias) {
   for (std::size_t k = 0; k < fused.size(); ++k) EXPECT_NEAR(fused.flat(k), composed.flat(k), 1e-14);
 }
 
+// The fused dense-layer op, once per activation, and its equality with the composition it
+// replaces: same values and same gradients, bit for bit (the same arithmetic in the same
+// order), so fusing inside Sequential changes nothing a user can observe but the speed.
+const std::vector<std::pair<Activation, std::function<Vard(const Vard&)>>>& fused_activations() {
+  static const std::vector<std::pair<Activation, std::function<Vard(const Vard&)>>> all = {
+      {Activation::identity, [](const Vard& z) { return z; }},
+      {Activation::sigmoid, [](const Vard& z) { return sigmoid(z); }},
+      {Activation::tanh, [](const Vard& z) { return tanh(z); }},
+      {Activation::relu, [](const Vard& z) { return relu(z); }}};
+  return all;
+}
+
+TEST(Gradcheck, linear_with_activation) {
+  for (const auto& [act, unused] : fused_activations()) {
+    const std::size_t m = random_size(), k = random_size(), n = random_size();
+    const Activation a = act;
+    expect_gradcheck([a](const std::vector<Vard>& v) { return linear(v[0], v[1], v[2], a); },
+                     Inputs{uniform(m, k), uniform(k, n), uniform(1, n)},
+                     std::string("linear ") + to_string(act));
+  }
+}
+
+TEST(Forward, fused_linear_activation_equals_the_composition_bit_for_bit) {
+  const Matrix<double> x = uniform(6, 5), w = uniform(5, 4), b = uniform(1, 4), seed = uniform(6, 4);
+  for (const auto& [act, apply] : fused_activations()) {
+    SCOPED_TRACE(to_string(act));
+    const Vard x1(x, true), w1(w, true), b1(b, true), x2(x, true), w2(w, true), b2(b, true);
+    const Vard fused = linear(x1, w1, b1, act);
+    const Vard composed = apply(linear(x2, w2, b2));
+    EXPECT_EQ(fused.value(), composed.value());
+    fused.backward(seed);
+    composed.backward(seed);
+    EXPECT_EQ(x1.grad(), x2.grad());
+    EXPECT_EQ(w1.grad(), w2.grad());
+    EXPECT_EQ(b1.grad(), b2.grad());
+  }
+}
+
+TEST(Forward, fused_linear_names_its_activation) {
+  const Vard x(uniform(2, 3)), w(uniform(3, 2)), b(uniform(1, 2));
+  EXPECT_STREQ(linear(x, w, b, Activation::identity).op(), "linear");
+  EXPECT_STREQ(linear(x, w, b, Activation::sigmoid).op(), "linear_sigmoid");
+  EXPECT_STREQ(linear(x, w, b, Activation::tanh).op(), "linear_tanh");
+  EXPECT_STREQ(linear(x, w, b, Activation::relu).op(), "linear_relu");
+}
+
 TEST(Gradcheck, transpose) {
   expect_gradcheck([](const std::vector<Vard>& v) { return transpose(v[0]); },
                    Inputs{uniform(random_size(), random_size())}, "transpose");
@@ -244,9 +290,9 @@ TEST(Gradcheck, softmax_log_likelihood_onehot) {
 }
 
 // A 3-layer MLP x → W1,b1 → act → W2,b2 → act → W3,b3 → loss, checked for every parameter.
-using Activation = Vard (*)(const Vard&);
+using ActivationFn = Vard (*)(const Vard&);
 
-Vard mlp_logits(const std::vector<Vard>& v, Activation act) {
+Vard mlp_logits(const std::vector<Vard>& v, ActivationFn act) {
   // v: x, W1, b1, W2, b2, W3, b3 (weights stored in × out, biases as row vectors).
   const Vard h1 = act(matmul(v[0], v[1]) + v[2]);
   const Vard h2 = act(matmul(h1, v[3]) + v[4]);
@@ -259,8 +305,8 @@ Inputs mlp_inputs(std::size_t batch, std::size_t in, std::size_t hidden, std::si
           uniform(1, out)};
 }
 
-const std::vector<std::pair<const char*, Activation>>& activations() {
-  static const std::vector<std::pair<const char*, Activation>> all = {
+const std::vector<std::pair<const char*, ActivationFn>>& activations() {
+  static const std::vector<std::pair<const char*, ActivationFn>> all = {
       {"sigmoid", [](const Vard& z) { return sigmoid(z); }},
       {"tanh", [](const Vard& z) { return tanh(z); }},
       {"relu", [](const Vard& z) { return relu(z); }}};

@@ -167,5 +167,57 @@ TEST(Sequential, access_and_errors) {
   EXPECT_EQ(empty(x).value(), x.value());
 }
 
+// A Sigmoid that counts its calls: a subclass, so Sequential must not fuse it away.
+class CountingSigmoid : public Sigmoid<double> {
+ public:
+  Var<double> forward(const Var<double>& z) override {
+    ++calls;
+    return Sigmoid<double>::forward(z);
+  }
+  int calls = 0;
+};
+
+TEST(Sequential, fuses_dense_and_activation_without_changing_values_or_gradients) {
+  const Matrix<double> x = test::uniform(5, 3);
+  for (int kind = 0; kind < 3; ++kind) {
+    SCOPED_TRACE(kind);
+    auto activation = [&]() -> std::shared_ptr<Module<double>> {
+      if (kind == 0) return std::make_shared<Sigmoid<double>>();
+      if (kind == 1) return std::make_shared<Tanh<double>>();
+      return std::make_shared<ReLU<double>>();
+    };
+    Rng rng(11);
+    Sequential<double> net(Dense<double>(3, 4, Init::standard, rng));
+    net.add(activation()).add(std::make_shared<Dense<double>>(4, 2, Init::standard, rng));
+    net.add(activation());
+    const Var<double> fused = sum(net(Vard(x)));
+    // The same modules one by one, unfused.
+    Var<double> h = Vard(x);
+    for (std::size_t i = 0; i < net.size(); ++i) h = net[i].forward(h);
+    const Var<double> composed = sum(h);
+    EXPECT_EQ(fused.value(), composed.value());
+    fused.backward();
+    std::vector<Matrix<double>> fused_grads;
+    for (const auto& p : net.parameters()) fused_grads.push_back(p.var.grad());
+    net.zero_grad();
+    composed.backward();
+    for (std::size_t i = 0; i < fused_grads.size(); ++i) {
+      EXPECT_EQ(fused_grads[i], net.parameters()[i].var.grad()) << net.parameters()[i].name;
+    }
+  }
+}
+
+TEST(Sequential, calls_subclassed_modules_instead_of_fusing_them) {
+  Rng rng(12);
+  auto counting = std::make_shared<CountingSigmoid>();
+  Sequential<double> net(Dense<double>(3, 4, Init::standard, rng));
+  net.add(counting);
+  const Var<double> out = net(Vard(test::uniform(2, 3)));
+  EXPECT_EQ(counting->calls, 1);
+  EXPECT_STREQ(out.op(), "sigmoid");
+  Sequential<double> plain(Dense<double>(3, 4, Init::standard, rng), Sigmoid<double>());
+  EXPECT_STREQ(plain(Vard(test::uniform(2, 3))).op(), "linear_sigmoid");
+}
+
 }  // namespace
 }  // namespace xgrad

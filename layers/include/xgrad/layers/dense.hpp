@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include <xgrad/autograd/linear.hpp>
+
 #include "init.hpp"
 #include "module.hpp"
 #include "random.hpp"
@@ -38,6 +40,10 @@ class Dense : public Module<T> {
   /// x·W + b. Throws ShapeError ("Dense: input has 5 columns, expected 784") unless x has
   /// `in` columns.
   Var<T> forward(const Var<T>& x) override;
+  /// act(x·W + b) as one fused op (linear() with an Activation): what a Sequential runs
+  /// for this layer when the next module is the built-in Sigmoid, Tanh or ReLU. Same
+  /// shape check as forward().
+  Var<T> forward(const Var<T>& x, Activation act);
   /// "Dense(in, out)".
   std::string describe() const override;
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <xgrad/autograd/linear.hpp>
 #include <xgrad/layers/cost.hpp>
 #include <xgrad/layers/init.hpp>
 #include <xgrad/layers/sequential.hpp>
@@ -16,17 +17,14 @@
 
 namespace xgrad {
 
-/// The hidden layers' neuron type.
-enum class Activation { sigmoid, tanh, relu };
-
-/// "sigmoid", "tanh" or "relu".
-std::string to_string(Activation activation);
-/// The Activation called `name`; throws std::invalid_argument naming the valid names.
+/// The hidden layers' Activation called `name` ("sigmoid", "tanh" or "relu"); throws
+/// std::invalid_argument naming the valid names.
 Activation activation_from_string(const std::string& name);
 
 /// How a Network is built.
 struct NetworkOptions {
-  Activation activation = Activation::sigmoid;  ///< hidden-layer neurons
+  /// Hidden-layer neurons (Activation::identity: no activation module at all).
+  Activation activation = Activation::sigmoid;
   /// Dropout probability p for the hidden layers' outputs (0 = none). Inverted dropout:
   /// equivalent to the book's halving of outgoing weights at test time.
   double dropout = 0;
