@@ -31,23 +31,25 @@ template <class T>
 Var<T> binary_cross_entropy_with_logits(const Var<T>& z, const Matrix<T>& y) {
   require_same_shape("binary_cross_entropy_with_logits", z, y);
   const Matrix<T>& zv = z.value();
-  // −[y ln σ(z) + (1−y) ln(1−σ(z))] = max(z,0) − z·y + ln(1 + e^(−|z|)).
+  // −[y ln σ(z) + (1−y) ln(1−σ(z))] = max(z,0) − z·y + ln(1 + e^(−|z|)). The same e^(−|z|)
+  // gives σ(z) stably, so the residual σ(z) − y that backward needs is made here, once,
+  // and kept instead of a copy of y (whose buffer the caller may reuse).
+  Matrix<T> residual = xt::empty<T>(zv.shape());
   T total = 0;
   for (std::size_t k = 0; k < zv.size(); ++k) {
-    const T zk = zv.flat(k);
-    total += std::max(zk, T(0)) - zk * y.flat(k) + std::log1p(std::exp(-std::abs(zk)));
+    const T zk = zv.flat(k), yk = y.flat(k);
+    const T e = std::exp(-std::abs(zk));
+    total += std::max(zk, T(0)) - zk * yk + std::log1p(e);
+    residual.flat(k) = (zk >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e)) - yk;
   }
   const T scale = inverse_rows(zv);
   return detail::make_result<T>(
       Matrix<T>({1, 1}, total * scale), "binary_cross_entropy_with_logits", {&z},
-      [y, scale](Node<T>& self) {
-        Node<T>& x = *self.parents[0];
+      [residual = std::move(residual), scale](Node<T>& self) {
         const T g = self.grad(0, 0) * scale;
-        Matrix<T> dz = xt::empty<T>(x.value.shape());
-        for (std::size_t k = 0; k < dz.size(); ++k) {
-          dz.flat(k) = g * (detail::stable_sigmoid(x.value.flat(k)) - y.flat(k));
-        }
-        accumulate_grad(x, dz);
+        Matrix<T> dz = xt::empty<T>(residual.shape());
+        for (std::size_t k = 0; k < dz.size(); ++k) dz.flat(k) = g * residual.flat(k);
+        accumulate_grad(*self.parents[0], std::move(dz));
       });
 }
 
@@ -77,7 +79,7 @@ Var<T> softmax_log_likelihood(const Var<T>& z, const std::vector<std::size_t>& l
         const T g = self.grad(0, 0) * scale;
         Matrix<T> dz = g * xt::exp(log_a);
         for (std::size_t i = 0; i < labels.size(); ++i) dz(i, labels[i]) -= g;
-        accumulate_grad(*self.parents[0], dz);
+        accumulate_grad(*self.parents[0], std::move(dz));
       });
 }
 
@@ -104,7 +106,7 @@ Var<T> softmax_log_likelihood(const Var<T>& z, const Matrix<T>& y) {
             dz(i, j) = g * (std::exp(log_a(i, j)) * row_total - y(i, j));
           }
         }
-        accumulate_grad(*self.parents[0], dz);
+        accumulate_grad(*self.parents[0], std::move(dz));
       });
 }
 

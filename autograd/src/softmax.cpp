@@ -19,7 +19,7 @@ Var<T> softmax(const Var<T>& z) {
       for (std::size_t j = 0; j < n; ++j) dot += self.grad(i, j) * out(i, j);
       for (std::size_t j = 0; j < n; ++j) dz(i, j) = out(i, j) * (self.grad(i, j) - dot);
     }
-    accumulate_grad(*self.parents[0], dz);
+    accumulate_grad(*self.parents[0], std::move(dz));
   });
 }
 
@@ -38,7 +38,7 @@ Var<T> log_softmax(const Var<T>& z) {
             dz(i, j) = self.grad(i, j) - std::exp(out(i, j)) * total;
           }
         }
-        accumulate_grad(*self.parents[0], dz);
+        accumulate_grad(*self.parents[0], std::move(dz));
       });
 }
 

@@ -32,13 +32,22 @@ void accumulate_broadcast_grad(Node<T>& n, const Matrix<T>& g) {
     accumulate_grad(n, g);
     return;
   }
-  Matrix<T> reduced = xt::zeros<T>({rows, cols});
+  // The first gradient of a pass is summed straight into the node's buffer (a parameter's
+  // is kept across steps); a later one is reduced first, then added, as accumulate_grad().
+  Matrix<T> reduced;
+  Matrix<T>& into = n.has_grad ? reduced : n.grad;
+  if (into.shape()[0] != rows || into.shape()[1] != cols) into.resize({rows, cols});
+  into.fill(T(0));
   for (std::size_t i = 0; i < grows; ++i) {
     for (std::size_t j = 0; j < gcols; ++j) {
-      reduced(rows == 1 ? 0 : i, cols == 1 ? 0 : j) += g(i, j);
+      into(rows == 1 ? 0 : i, cols == 1 ? 0 : j) += g(i, j);
     }
   }
-  accumulate_grad(n, reduced);
+  if (n.has_grad) {
+    n.grad += reduced;
+  } else {
+    n.has_grad = true;
+  }
 }
 
 template <class T>

@@ -26,7 +26,7 @@ Var<T> xlogy(const Matrix<T>& x, const Var<T>& y) {
     for (std::size_t k = 0; k < dy.size(); ++k) {
       dy.flat(k) = x.flat(k) == T(0) ? T(0) : self.grad.flat(k) * x.flat(k) / in.value.flat(k);
     }
-    accumulate_grad(in, dy);
+    accumulate_grad(in, std::move(dy));
   });
 }
 

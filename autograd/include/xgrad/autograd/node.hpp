@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "tensor.hpp"
@@ -57,6 +58,18 @@ void accumulate_grad(Node<T>& n, const E& g) {
     n.grad += g;
   } else {
     n.grad = g;  // xtensor resizes only when the shape differs: zero_grad()'s buffer is reused
+    n.has_grad = true;
+  }
+}
+
+/// accumulate_grad() of a matrix the caller is done with: the first gradient of a pass is
+/// moved in rather than copied.
+template <class T>
+void accumulate_grad(Node<T>& n, Matrix<T>&& g) {
+  if (n.has_grad) {
+    n.grad += g;
+  } else {
+    n.grad = std::move(g);
     n.has_grad = true;
   }
 }
