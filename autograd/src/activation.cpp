@@ -1,36 +1,48 @@
 #include "xgrad/autograd/activation.hpp"
 
-#include <algorithm>
-#include <cmath>
-
-#include <xtensor/xmath.hpp>
-
 #include "xgrad/autograd/dtypes.hpp"
 #include "kernels.hpp"
 
 namespace xgrad {
 
+const char* to_string(Activation act) {
+  switch (act) {
+    case Activation::identity: return "identity";
+    case Activation::sigmoid: return "sigmoid";
+    case Activation::tanh: return "tanh";
+    case Activation::relu: return "relu";
+  }
+  return "unknown";
+}
+
+namespace {
+
+template <class T>
+Var<T> activation_op(const Var<T>& z, Activation act, const char* name) {
+  Matrix<T> a = xt::empty<T>(z.value().shape());
+  detail::activate(act, z.value().data(), a.data(), a.size());
+  return detail::make_result<T>(std::move(a), name, {&z}, [act](Node<T>& self) {
+    Matrix<T> dz = xt::empty<T>(self.value.shape());
+    detail::activation_grad(act, self.grad.data(), self.value.data(), dz.data(), dz.size());
+    accumulate_grad(*self.parents[0], std::move(dz));
+  });
+}
+
+}  // namespace
+
 template <class T>
 Var<T> sigmoid(const Var<T>& z) {
-  Matrix<T> a = xt::empty<T>(z.value().shape());
-  std::transform(z.value().begin(), z.value().end(), a.begin(), detail::stable_sigmoid<T>);
-  return detail::make_result<T>(std::move(a), "sigmoid", {&z}, [](Node<T>& self) {
-    accumulate_grad(*self.parents[0], self.grad * self.value * (T(1) - self.value));
-  });
+  return activation_op(z, Activation::sigmoid, "sigmoid");
 }
 
 template <class T>
 Var<T> tanh(const Var<T>& z) {
-  return detail::make_result<T>(xt::tanh(z.value()), "tanh", {&z}, [](Node<T>& self) {
-    accumulate_grad(*self.parents[0], self.grad * (T(1) - self.value * self.value));
-  });
+  return activation_op(z, Activation::tanh, "tanh");
 }
 
 template <class T>
 Var<T> relu(const Var<T>& z) {
-  return detail::make_result<T>(xt::maximum(z.value(), T(0)), "relu", {&z}, [](Node<T>& self) {
-    accumulate_grad(*self.parents[0], xt::where(self.value > T(0), self.grad, T(0)));
-  });
+  return activation_op(z, Activation::relu, "relu");
 }
 
 #define XGRAD_INSTANTIATE(T)                  \

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "xgrad/autograd/activation.hpp"
 #include "xgrad/autograd/tensor.hpp"
 
 namespace xgrad::detail {
@@ -15,6 +16,46 @@ T stable_sigmoid(T z) {
   if (z >= T(0)) return T(1) / (T(1) + std::exp(-z));
   const T e = std::exp(z);
   return e / (T(1) + e);
+}
+
+// a = act(z) for n elements; a may be z (in place). The one definition of each activation,
+// shared by the activation ops and the fused dense op so that both give the same bits.
+template <class T>
+void activate(Activation act, const T* z, T* a, std::size_t n) {
+  switch (act) {
+    case Activation::identity:
+      if (a != z) std::copy_n(z, n, a);
+      break;
+    case Activation::sigmoid:
+      std::transform(z, z + n, a, stable_sigmoid<T>);
+      break;
+    case Activation::tanh:
+      for (std::size_t i = 0; i < n; ++i) a[i] = std::tanh(z[i]);
+      break;
+    case Activation::relu:  // z > 0 ? z : 0, so NaN and −0 give +0
+      for (std::size_t i = 0; i < n; ++i) a[i] = z[i] > T(0) ? z[i] : T(0);
+      break;
+  }
+}
+
+// d = g ⊙ act'(z) for n elements, from the saved output a = act(z) alone:
+// σ' = a(1 − a), tanh' = 1 − a², relu' = [a > 0] (0 at the kink).
+template <class T>
+void activation_grad(Activation act, const T* g, const T* a, T* d, std::size_t n) {
+  switch (act) {
+    case Activation::identity:
+      std::copy_n(g, n, d);
+      break;
+    case Activation::sigmoid:
+      for (std::size_t i = 0; i < n; ++i) d[i] = g[i] * a[i] * (T(1) - a[i]);
+      break;
+    case Activation::tanh:
+      for (std::size_t i = 0; i < n; ++i) d[i] = g[i] * (T(1) - a[i] * a[i]);
+      break;
+    case Activation::relu:
+      for (std::size_t i = 0; i < n; ++i) d[i] = a[i] > T(0) ? g[i] : T(0);
+      break;
+  }
 }
 
 template <class T>

@@ -92,16 +92,6 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
   });
 }
 
-const char* to_string(Activation act) {
-  switch (act) {
-    case Activation::identity: return "identity";
-    case Activation::sigmoid: return "sigmoid";
-    case Activation::tanh: return "tanh";
-    case Activation::relu: return "relu";
-  }
-  return "unknown";
-}
-
 template <class T>
 Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b) {
   return detail::make_result<T>(affine(x, w, b, "linear"), "linear", {&x, &w, &b},
@@ -113,37 +103,13 @@ Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b, Activation act)
   if (act == Activation::identity) return linear(x, w, b);
   const char* name = fused_op_name(act);
   Matrix<T> a = affine(x, w, b, name);
-  T* const first = a.data();
-  T* const last = first + a.size();
-  switch (act) {
-    case Activation::sigmoid: std::transform(first, last, first, detail::stable_sigmoid<T>); break;
-    case Activation::tanh: std::transform(first, last, first, [](T z) { return std::tanh(z); }); break;
-    case Activation::relu: std::transform(first, last, first, [](T z) { return std::max(z, T(0)); }); break;
-    case Activation::identity: break;
-  }
+  detail::activate(act, a.data(), a.data(), a.size());
   return detail::make_result<T>(std::move(a), name, {&x, &w, &b}, [act](Node<T>& self) {
     // ∂/∂z = G ⊙ act'(a) into a per-thread scratch reused from step to step: the GEMMs
     // below consume it before this function returns.
     thread_local Matrix<T> dz;
     if (dz.shape() != self.value.shape()) dz.resize(self.value.shape());
-    const T* g = self.grad.data();
-    const T* out = self.value.data();
-    T* d = dz.data();
-    const std::size_t n = dz.size();
-    switch (act) {
-      case Activation::sigmoid:
-        for (std::size_t i = 0; i < n; ++i) d[i] = g[i] * out[i] * (T(1) - out[i]);
-        break;
-      case Activation::tanh:
-        for (std::size_t i = 0; i < n; ++i) d[i] = g[i] * (T(1) - out[i] * out[i]);
-        break;
-      case Activation::relu:
-        for (std::size_t i = 0; i < n; ++i) d[i] = out[i] > T(0) ? g[i] : T(0);
-        break;
-      case Activation::identity:
-        std::copy_n(g, n, d);
-        break;
-    }
+    detail::activation_grad(act, self.grad.data(), self.value.data(), dz.data(), dz.size());
     affine_backward(self, dz);
   });
 }

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include <xgrad/xgrad.hpp>
 
 #include "test_util.hpp"
@@ -159,6 +162,23 @@ TEST(Forward, fused_linear_activation_equals_the_composition_bit_for_bit) {
     EXPECT_EQ(x1.grad(), x2.grad());
     EXPECT_EQ(w1.grad(), w2.grad());
     EXPECT_EQ(b1.grad(), b2.grad());
+  }
+}
+
+TEST(Forward, fused_linear_activation_treats_nan_like_the_activation_op) {
+  // A NaN bias makes z NaN in that column; each fused op must map it as its activation op does.
+  const Matrix<double> x = uniform(3, 2), w = uniform(2, 2);
+  const Matrix<double> b = {{std::numeric_limits<double>::quiet_NaN(), 0.5}};
+  for (const auto& [act, apply] : fused_activations()) {
+    SCOPED_TRACE(to_string(act));
+    const Matrix<double> fused = linear(Vard(x), Vard(w), Vard(b), act).value();
+    const Matrix<double> composed = apply(linear(Vard(x), Vard(w), Vard(b))).value();
+    for (std::size_t k = 0; k < fused.size(); ++k) {
+      EXPECT_EQ(std::isnan(fused.flat(k)), std::isnan(composed.flat(k))) << k;
+      if (!std::isnan(fused.flat(k))) {
+        EXPECT_EQ(fused.flat(k), composed.flat(k)) << k;
+      }
+    }
   }
 }
 

@@ -6,6 +6,18 @@
 
 namespace xgrad {
 
+/// An element-wise activation, for code that chooses one at run time (the fused dense op
+/// linear(x, W, b, Activation), the hidden layers of a Network).
+enum class Activation {
+  identity,  ///< a = z
+  sigmoid,   ///< a = σ(z) = 1/(1 + e^(−z)), computed stably for any z
+  tanh,      ///< a = tanh z
+  relu,      ///< a = max(0, z)
+};
+
+/// "identity", "sigmoid", "tanh" or "relu".
+const char* to_string(Activation act);
+
 /// σ(z) = 1 / (1 + e^(−z)), evaluated without overflow for large |z|.
 /// ∂/∂z = G ⊙ σ(z)(1 − σ(z)).
 template <class T> Var<T> sigmoid(const Var<T>& z);

@@ -2,6 +2,7 @@
 /// @file
 /// The affine map of a dense layer, and a dense layer with its activation, as one op.
 
+#include "activation.hpp"
 #include "var.hpp"
 
 namespace xgrad {
@@ -13,14 +14,6 @@ namespace xgrad {
 /// (1 × W's columns).
 template <class T> Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b);
 
-/// The element-wise activation applied by the fused form of linear().
-enum class Activation {
-  identity,  ///< a = z
-  sigmoid,   ///< a = σ(z) = 1/(1 + e^(−z)), computed stably for any z
-  tanh,      ///< a = tanh z
-  relu,      ///< a = max(0, z)
-};
-
 /// act(x·W + b) in one graph node: a dense layer followed by its activation, with the same
 /// value as `sigmoid(linear(x, w, b))` (or tanh, relu) and no intermediate z kept.
 /// The backward pass works from the saved output a alone: ∂/∂z = G ⊙ act'(a), where
@@ -28,8 +21,5 @@ enum class Activation {
 /// and errors as linear() (the op is named "linear_sigmoid", "linear_tanh", …).
 template <class T>
 Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b, Activation act);
-
-/// "identity", "sigmoid", "tanh" or "relu".
-const char* to_string(Activation act);
 
 }  // namespace xgrad

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <xgrad/autograd/linear.hpp>
+#include <xgrad/autograd/activation.hpp>
 #include <xgrad/layers/cost.hpp>
 #include <xgrad/layers/init.hpp>
 #include <xgrad/layers/sequential.hpp>
