@@ -129,7 +129,7 @@ BENCHMARK_TEMPLATE(BM_train_epoch, float)->Args({10, 30})->Args({10, 100})->Args
 BENCHMARK_TEMPLATE(BM_train_epoch, double)->Args({10, 30})->Unit(benchmark::kMillisecond);
 
 // Evaluation as the trainer monitors it: count_correct() over 10,000 MNIST-shaped examples
-// (no graph), against the bare GEMM + sigmoid of the same forward pass, reported per example.
+// (no graph), to compare with BM_forward_gemms below; reported per example.
 template <class T>
 void BM_count_correct(benchmark::State& state) {
   const std::size_t n = 10000;
