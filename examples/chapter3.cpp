@@ -1,5 +1,5 @@
 // xgrad-chapter3: the experiments #1–#15 of chapter 3 of "Neural Networks and Deep
-// Learning", each with the book's hyper-parameters (../shared/BOOK.md), a table "book vs
+// Learning", each with the book's hyper-parameters, a table "book vs
 // measured" (mean and spread over seeds), the per-epoch histories as CSV and plots shaped
 // like the book's graphs (gnuplot).
 //

