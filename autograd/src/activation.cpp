@@ -25,6 +25,8 @@ Var<T> activation_op(const Var<T>& z, Activation act, const char* name) {
     Matrix<T> dz = xt::empty<T>(self.value.shape());
     detail::activation_grad(act, self.grad.data(), self.value.data(), dz.data(), dz.size());
     accumulate_grad(*self.parents[0], std::move(dz));
+  }, [act](const BackwardContext<T>& c) -> Grads<T> {
+    return {detail::activation_grad_graph(act, c.grad_output, c.output)};
   });
 }
 

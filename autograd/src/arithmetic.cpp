@@ -12,6 +12,8 @@ Var<T> add(const Var<T>& a, const Var<T>& b) {
     Node<T>& y = *self.parents[1];
     if (x.requires_grad) accumulate_reduced(x, self.grad);
     if (y.requires_grad) accumulate_reduced(y, self.grad);
+  }, [](const BackwardContext<T>& c) -> Grads<T> {
+    return {c.grad_output, c.grad_output};  // the engine sums each back to its shape
   });
 }
 
@@ -23,6 +25,8 @@ Var<T> sub(const Var<T>& a, const Var<T>& b) {
     Node<T>& y = *self.parents[1];
     if (x.requires_grad) accumulate_reduced(x, self.grad);
     if (y.requires_grad) accumulate_reduced(y, -self.grad);
+  }, [](const BackwardContext<T>& c) -> Grads<T> {
+    return {c.grad_output, c.needs_input_grad(1) ? -c.grad_output : Var<T>()};
   });
 }
 
@@ -34,6 +38,10 @@ Var<T> mul(const Var<T>& a, const Var<T>& b) {
     Node<T>& y = *self.parents[1];
     if (x.requires_grad) accumulate_reduced(x, self.grad * y.value);
     if (y.requires_grad) accumulate_reduced(y, self.grad * x.value);
+  }, [](const BackwardContext<T>& c) -> Grads<T> {
+    const Var<T>& g = c.grad_output;
+    return {c.needs_input_grad(0) ? g * c.inputs[1] : Var<T>(),
+            c.needs_input_grad(1) ? g * c.inputs[0] : Var<T>()};
   });
 }
 
@@ -46,6 +54,10 @@ Var<T> div(const Var<T>& a, const Var<T>& b) {
     if (x.requires_grad) accumulate_reduced(x, self.grad / y.value);
     // −G·x/y² = −G·out/y, with the saved output.
     if (y.requires_grad) accumulate_reduced(y, -self.grad * self.value / y.value);
+  }, [](const BackwardContext<T>& c) -> Grads<T> {
+    const Var<T>& g = c.grad_output;
+    return {c.needs_input_grad(0) ? g / c.inputs[1] : Var<T>(),
+            c.needs_input_grad(1) ? -(g * c.output / c.inputs[1]) : Var<T>()};
   });
 }
 
@@ -53,21 +65,21 @@ template <class T>
 Var<T> neg(const Var<T>& a) {
   return detail::make_result<T>(-a.value(), "neg", {&a}, [](Node<T>& self) {
     accumulate_grad(*self.parents[0], -self.grad);
-  });
+  }, [](const BackwardContext<T>& c) -> Grads<T> { return {-c.grad_output}; });
 }
 
 template <class T>
 Var<T> add(const Var<T>& a, T s) {
   return detail::make_result<T>(a.value() + s, "add_scalar", {&a}, [](Node<T>& self) {
     accumulate_grad(*self.parents[0], self.grad);
-  });
+  }, [](const BackwardContext<T>& c) -> Grads<T> { return {c.grad_output}; });
 }
 
 template <class T>
 Var<T> mul(const Var<T>& a, T s) {
   return detail::make_result<T>(a.value() * s, "mul_scalar", {&a}, [s](Node<T>& self) {
     accumulate_grad(*self.parents[0], self.grad * s);
-  });
+  }, [s](const BackwardContext<T>& c) -> Grads<T> { return {c.grad_output * s}; });
 }
 
 template <class T>
@@ -76,6 +88,8 @@ Var<T> div(T s, const Var<T>& a) {
     Node<T>& x = *self.parents[0];
     // ∂(s/x)/∂x = −s/x² = −out/x.
     accumulate_grad(x, -self.grad * self.value / x.value);
+  }, [](const BackwardContext<T>& c) -> Grads<T> {
+    return {-(c.grad_output * c.output / c.inputs[0])};
   });
 }
 

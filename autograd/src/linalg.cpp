@@ -6,6 +6,7 @@
 #include <xtensor/xmanipulation.hpp>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/reduction.hpp"
 #include "kernels.hpp"
 
 namespace xgrad {
@@ -57,6 +58,15 @@ void affine_backward(Node<T>& self, const Matrix<T>& g) {
   if (bias.requires_grad) accumulate_broadcast_grad(bias, g);  // Σ over rows
 }
 
+// The same as recorded ops (a create_graph pass), from dz = ∂/∂(x·W + b):
+// ∂/∂x = dz·Wᵀ, ∂/∂W = xᵀ·dz, ∂/∂b = Σ_rows dz.
+template <class T>
+Grads<T> affine_grads(const BackwardContext<T>& c, const Var<T>& dz) {
+  return {c.needs_input_grad(0) ? matmul(dz, transpose(c.inputs[1])) : Var<T>(),
+          c.needs_input_grad(1) ? matmul(transpose(c.inputs[0]), dz) : Var<T>(),
+          c.needs_input_grad(2) ? sum(dz, 0) : Var<T>()};
+}
+
 const char* fused_op_name(Activation act) {
   switch (act) {
     case Activation::identity: return "linear";
@@ -89,13 +99,18 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
     Node<T>& y = *self.parents[1];
     if (x.requires_grad) gemm_into_grad(x, self.grad, false, y.value, true);  // G·Bᵀ
     if (y.requires_grad) gemm_into_grad(y, x.value, true, self.grad, false);  // Aᵀ·G
+  }, [](const BackwardContext<T>& c) -> Grads<T> {
+    const Var<T>& g = c.grad_output;
+    return {c.needs_input_grad(0) ? matmul(g, transpose(c.inputs[1])) : Var<T>(),
+            c.needs_input_grad(1) ? matmul(transpose(c.inputs[0]), g) : Var<T>()};
   });
 }
 
 template <class T>
 Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b) {
   return detail::make_result<T>(affine(x, w, b, "linear"), "linear", {&x, &w, &b},
-                                [](Node<T>& self) { affine_backward(self, self.grad); });
+                                [](Node<T>& self) { affine_backward(self, self.grad); },
+                                [](const BackwardContext<T>& c) { return affine_grads(c, c.grad_output); });
 }
 
 template <class T>
@@ -111,6 +126,8 @@ Var<T> linear(const Var<T>& x, const Var<T>& w, const Var<T>& b, Activation act)
     if (dz.shape() != self.value.shape()) dz.resize(self.value.shape());
     detail::activation_grad(act, self.grad.data(), self.value.data(), dz.data(), dz.size());
     affine_backward(self, dz);
+  }, [act](const BackwardContext<T>& c) {
+    return affine_grads(c, detail::activation_grad_graph(act, c.grad_output, c.output));
   });
 }
 
@@ -118,7 +135,7 @@ template <class T>
 Var<T> transpose(const Var<T>& a) {
   return detail::make_result<T>(xt::transpose(a.value()), "transpose", {&a}, [](Node<T>& self) {
     accumulate_grad(*self.parents[0], xt::transpose(self.grad));
-  });
+  }, [](const BackwardContext<T>& c) -> Grads<T> { return {transpose(c.grad_output)}; });
 }
 
 #define XGRAD_INSTANTIATE(T)                                  \

@@ -1,12 +1,15 @@
 #include "xgrad/autograd/loss.hpp"
 
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <xtensor/xmath.hpp>
 
+#include "xgrad/autograd/activation.hpp"
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/softmax.hpp"
 #include "kernels.hpp"
 
 namespace xgrad {
@@ -25,6 +28,53 @@ void require_same_shape(const char* op, const Var<T>& z, const Matrix<T>& y) {
   }
 }
 
+// ∂C/∂z for the labels form, before the factor G/m: a − onehot(label), with a − 1 taken as
+// expm1(ln a) so that it does not cancel when a ≈ 1 and each row still sums to 0.
+template <class T>
+Matrix<T> residual_from_labels(const Matrix<T>& log_a, const std::vector<std::size_t>& labels) {
+  Matrix<T> r = xt::exp(log_a);
+  for (std::size_t i = 0; i < labels.size(); ++i) r(i, labels[i]) = std::expm1(log_a(i, labels[i]));
+  return r;
+}
+
+// The same for target rows y: a·t − y with t = Σ_j y_ij. Where y carries most of the row's
+// weight it is t·(a − 1) + (t − y), with a − 1 = expm1(ln a), which does not cancel when
+// a ≈ 1 (a one-hot row).
+template <class T>
+Matrix<T> residual_from_targets(const Matrix<T>& log_a, const Matrix<T>& y) {
+  const std::size_t m = y.shape()[0], n = y.shape()[1];
+  Matrix<T> r = xt::empty<T>({m, n});
+  for (std::size_t i = 0; i < m; ++i) {
+    T t = 0;
+    for (std::size_t j = 0; j < n; ++j) t += y(i, j);
+    for (std::size_t j = 0; j < n; ++j) {
+      r(i, j) = 2 * y(i, j) > t ? t * std::expm1(log_a(i, j)) + (t - y(i, j))
+                                : std::exp(log_a(i, j)) * t - y(i, j);
+    }
+  }
+  return r;
+}
+
+// Both backward functions of a fused loss from its residual r = ∂(per-row cost)/∂z:
+// matrices, ∂/∂z = (G/m)·r; recorded, the same value with the derivative of `model(z)`, the
+// smooth function whose value r is (σ(z), softmax(z), …: r's constant part drops out).
+template <class T, class Model>
+Var<T> fused_loss(const Var<T>& z, T total, T scale, const char* op, Matrix<T> residual,
+                  Model model) {
+  auto r = std::make_shared<const Matrix<T>>(std::move(residual));
+  return detail::make_result<T>(
+      Matrix<T>({1, 1}, total * scale), op, {&z},
+      [r, scale](Node<T>& self) {
+        const T g = self.grad(0, 0) * scale;
+        Matrix<T> dz = xt::empty<T>(r->shape());
+        for (std::size_t k = 0; k < dz.size(); ++k) dz.flat(k) = g * r->flat(k);
+        accumulate_grad(*self.parents[0], std::move(dz));
+      },
+      [r, scale, model](const BackwardContext<T>& c) -> Grads<T> {
+        return {c.grad_output * scale * detail::value_with_derivative_of(*r, model(c.inputs[0]))};
+      });
+}
+
 }  // namespace
 
 template <class T>
@@ -32,25 +82,19 @@ Var<T> binary_cross_entropy_with_logits(const Var<T>& z, const Matrix<T>& y) {
   require_same_shape("binary_cross_entropy_with_logits", z, y);
   const Matrix<T>& zv = z.value();
   // −[y ln σ(z) + (1−y) ln(1−σ(z))] = max(z,0) − z·y + ln(1 + e^(−|z|)). The same e^(−|z|)
-  // gives σ(z) stably, so the residual σ(z) − y that backward needs is made here, once,
-  // and kept instead of a copy of y (whose buffer the caller may reuse).
+  // gives the residual σ(z) − y that backward needs, made here once and kept instead of a
+  // copy of y (whose buffer the caller may reuse). For z ≥ 0 it is (1 − y) − σ(−z), so
+  // that y = 1 gives −σ(−z) to full precision rather than 1/(1 + e) − 1, which cancels.
   Matrix<T> residual = xt::empty<T>(zv.shape());
   T total = 0;
   for (std::size_t k = 0; k < zv.size(); ++k) {
     const T zk = zv.flat(k), yk = y.flat(k);
     const T e = std::exp(-std::abs(zk));
     total += std::max(zk, T(0)) - zk * yk + std::log1p(e);
-    residual.flat(k) = (zk >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e)) - yk;
+    residual.flat(k) = zk >= T(0) ? (T(1) - yk) - e / (T(1) + e) : e / (T(1) + e) - yk;
   }
-  const T scale = inverse_rows(zv);
-  return detail::make_result<T>(
-      Matrix<T>({1, 1}, total * scale), "binary_cross_entropy_with_logits", {&z},
-      [residual = std::move(residual), scale](Node<T>& self) {
-        const T g = self.grad(0, 0) * scale;
-        Matrix<T> dz = xt::empty<T>(residual.shape());
-        for (std::size_t k = 0; k < dz.size(); ++k) dz.flat(k) = g * residual.flat(k);
-        accumulate_grad(*self.parents[0], std::move(dz));
-      });
+  return fused_loss(z, total, inverse_rows(zv), "binary_cross_entropy_with_logits",
+                    std::move(residual), [](const Var<T>& logits) { return sigmoid(logits); });
 }
 
 template <class T>
@@ -69,45 +113,32 @@ Var<T> softmax_log_likelihood(const Var<T>& z, const std::vector<std::size_t>& l
           labels[i], i, n, n));
     }
   }
-  Matrix<T> log_a = detail::row_log_softmax(z.value());
+  const Matrix<T> log_a = detail::row_log_softmax(z.value());
   T total = 0;
   for (std::size_t i = 0; i < m; ++i) total -= log_a(i, labels[i]);
-  const T scale = inverse_rows(log_a);
-  return detail::make_result<T>(
-      Matrix<T>({1, 1}, total * scale), "softmax_log_likelihood", {&z},
-      [labels, log_a = std::move(log_a), scale](Node<T>& self) {
-        const T g = self.grad(0, 0) * scale;
-        Matrix<T> dz = g * xt::exp(log_a);
-        for (std::size_t i = 0; i < labels.size(); ++i) dz(i, labels[i]) -= g;
-        accumulate_grad(*self.parents[0], std::move(dz));
-      });
+  return fused_loss(z, total, inverse_rows(log_a), "softmax_log_likelihood",
+                    residual_from_labels(log_a, labels),
+                    [](const Var<T>& logits) { return softmax(logits); });
 }
 
 template <class T>
 Var<T> softmax_log_likelihood(const Var<T>& z, const Matrix<T>& y) {
   require_same_shape("softmax_log_likelihood", z, y);
-  Matrix<T> log_a = detail::row_log_softmax(z.value());
+  const Matrix<T> log_a = detail::row_log_softmax(z.value());
   // 0·ln a counts as 0 even where a underflows to 0 (ln a = −inf).
   T total = 0;
   for (std::size_t k = 0; k < y.size(); ++k) {
     if (y.flat(k) != T(0)) total -= y.flat(k) * log_a.flat(k);
   }
-  const T scale = inverse_rows(log_a);
-  return detail::make_result<T>(
-      Matrix<T>({1, 1}, total * scale), "softmax_log_likelihood", {&z},
-      [y, log_a = std::move(log_a), scale](Node<T>& self) {
-        const T g = self.grad(0, 0) * scale;
-        const std::size_t m = y.shape()[0], n = y.shape()[1];
-        Matrix<T> dz = xt::empty<T>({m, n});
-        for (std::size_t i = 0; i < m; ++i) {
-          T row_total = 0;
-          for (std::size_t j = 0; j < n; ++j) row_total += y(i, j);
-          for (std::size_t j = 0; j < n; ++j) {
-            dz(i, j) = g * (std::exp(log_a(i, j)) * row_total - y(i, j));
-          }
-        }
-        accumulate_grad(*self.parents[0], std::move(dz));
-      });
+  // The recorded derivative is that of softmax(z) ⊙ t, t = the rows' target totals.
+  Matrix<T> row_totals = xt::zeros<T>({y.shape()[0], std::size_t(1)});
+  for (std::size_t i = 0; i < y.shape()[0]; ++i) {
+    for (std::size_t j = 0; j < y.shape()[1]; ++j) row_totals(i, 0) += y(i, j);
+  }
+  return fused_loss(z, total, inverse_rows(log_a), "softmax_log_likelihood",
+                    residual_from_targets(log_a, y),
+                    [t = std::make_shared<const Matrix<T>>(std::move(row_totals))](
+                        const Var<T>& logits) { return softmax(logits) * Var<T>(Matrix<T>(*t)); });
 }
 
 #define XGRAD_INSTANTIATE(T)                                                                \

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "xgrad/autograd/arithmetic.hpp"
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/shape.hpp"
 
 namespace xgrad {
 namespace {
@@ -42,6 +44,9 @@ Var<T> scaled_sum_all(const Var<T>& a, T scale, const char* op) {
       x.grad.fill(g);
       x.has_grad = true;
     }
+  }, [scale](const BackwardContext<T>& c) -> Grads<T> {
+    const Shape s = c.inputs[0].shape();
+    return {broadcast_to(c.grad_output * scale, s[0], s[1])};
   });
 }
 
@@ -53,6 +58,10 @@ Var<T> scaled_sum_axis(const Var<T>& a, int axis, T scale, const char* op) {
                                   Node<T>& x = *self.parents[0];
                                   accumulate_grad(x, xt::broadcast(self.grad * scale,
                                                                    x.value.shape()));
+                                },
+                                [scale](const BackwardContext<T>& c) -> Grads<T> {
+                                  const Shape s = c.inputs[0].shape();
+                                  return {broadcast_to(c.grad_output * scale, s[0], s[1])};
                                 });
 }
 

@@ -3,6 +3,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/reduction.hpp"
 #include "kernels.hpp"
 
 namespace xgrad {
@@ -20,6 +21,9 @@ Var<T> softmax(const Var<T>& z) {
       for (std::size_t j = 0; j < n; ++j) dz(i, j) = out(i, j) * (self.grad(i, j) - dot);
     }
     accumulate_grad(*self.parents[0], std::move(dz));
+  }, [](const BackwardContext<T>& c) -> Grads<T> {
+    const Var<T>& g = c.grad_output;
+    return {c.output * (g - sum(g * c.output, 1))};
   });
 }
 
@@ -39,6 +43,9 @@ Var<T> log_softmax(const Var<T>& z) {
           }
         }
         accumulate_grad(*self.parents[0], std::move(dz));
+      }, [](const BackwardContext<T>& c) -> Grads<T> {
+        const Var<T>& g = c.grad_output;
+        return {g - exp(c.output) * sum(g, 1)};
       });
 }
 

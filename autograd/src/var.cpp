@@ -1,11 +1,14 @@
 #include "xgrad/autograd/var.hpp"
 
 #include <atomic>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/arithmetic.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/autograd/reduction.hpp"
 
 namespace xgrad {
 
@@ -68,22 +71,52 @@ Node<T>& Var<T>::checked() const {
 }
 
 template <class T>
+bool Var<T>::has_grad() const {
+  const Node<T>& n = checked();
+  return n.is_leaf() ? n.has_grad : n.has_retained_grad;
+}
+
+template <class T>
 const Matrix<T>& Var<T>::grad() const {
   const Node<T>& n = checked();
-  if (!n.has_grad) {
+  if (!has_grad()) {
     throw GraphError(fmt::format(
         "grad(): this Var ({} {}) has no gradient: {}", n.op, shape_string(shape_of(n.value)),
         !n.requires_grad ? "it does not require grad"
         : n.is_leaf()    ? "backward() has not reached it since the last zero_grad()"
+        : n.retains_grad ? "backward() has not reached it since retain_grad() or zero_grad()"
                          : "non-leaf gradients are kept only after retain_grad()"));
   }
-  return n.grad;
+  return n.is_leaf() ? n.grad : n.retained_grad;
 }
 
 template <class T>
 Matrix<T>& Var<T>::mutable_grad() const {
-  (void)grad();  // same checks
-  return node_->grad;
+  return const_cast<Matrix<T>&>(grad());  // same checks; the node is ours to change
+}
+
+template <class T>
+void Var<T>::set_grad(Matrix<T> g) const {
+  Node<T>& n = checked();
+  if (g.shape() != n.value.shape()) {
+    throw ShapeError(fmt::format("set_grad(): gradient of shape {} for a Var of shape {}",
+                                 shape_string(shape_of(g)), shape_string(shape_of(n.value))));
+  }
+  n.grad_graph.reset();
+  if (n.is_leaf()) {
+    n.grad = std::move(g);
+    n.has_grad = true;
+  } else {
+    n.retained_grad = std::move(g);
+    n.has_retained_grad = true;
+  }
+}
+
+template <class T>
+Var<T> Var<T>::grad_var() const {
+  const Matrix<T>& g = grad();
+  if (node_->grad_graph) return Var(node_->grad_graph);
+  return Var(Matrix<T>(g));
 }
 
 template <class T>
@@ -110,7 +143,11 @@ const Var<T>& Var<T>::set_requires_grad(bool on) const {
 
 template <class T>
 void Var<T>::zero_grad() const {
-  checked().has_grad = false;
+  Node<T>& n = checked();
+  n.has_grad = false;
+  n.has_retained_grad = false;
+  n.retained_grad = Matrix<T>();
+  n.grad_graph.reset();
 }
 
 template <class T>
@@ -157,9 +194,89 @@ std::vector<std::shared_ptr<Node<T>>> topological_order(const std::shared_ptr<No
 
 }  // namespace
 
+namespace detail {
+
+// Sums a gradient of a broadcast result back to the shape of the operand it came from, with
+// recorded ops (a create_graph pass), or throws naming the op when it cannot.
 template <class T>
-void Var<T>::backward(const Matrix<T>& seed, BackwardOptions options) const {
-  Node<T>& root = checked();
+Var<T> reduce_to_shape(const Var<T>& g, const Shape& shape, const char* op) {
+  const Shape gs = g.shape();
+  if (gs == shape) return g;
+  const bool rows_ok = shape[0] == gs[0] || shape[0] == 1;
+  const bool cols_ok = shape[1] == gs[1] || shape[1] == 1;
+  if (!rows_ok || !cols_ok) {
+    throw ShapeError(fmt::format("backward of '{}': a gradient of shape {} for an input of "
+                                 "shape {}",
+                                 op, shape_string(gs), shape_string(shape)));
+  }
+  Var<T> r = g;
+  if (shape[0] == 1 && gs[0] != 1) r = sum(r, 0);
+  if (shape[1] == 1 && gs[1] != 1) r = sum(r, 1);
+  return r;
+}
+
+template <class T>
+BackwardContext<T> context_of(const std::shared_ptr<Node<T>>& self, Var<T> grad_output) {
+  BackwardContext<T> c{std::move(grad_output), Var<T>(self), {}};
+  c.inputs.reserve(self->parents.size());
+  for (const auto& p : self->parents) c.inputs.emplace_back(p);
+  return c;
+}
+
+// Calls the op's differentiable backward and checks what it returns.
+template <class T>
+std::vector<Var<T>> call_grad_fn(const std::shared_ptr<Node<T>>& self, Var<T> grad_output) {
+  Node<T>& n = *self;
+  std::vector<Var<T>> grads = n.grad_fn(context_of(self, std::move(grad_output)));
+  if (grads.size() != n.parents.size()) {
+    throw GraphError(fmt::format("backward of '{}' returned {} gradients for {} inputs", n.op,
+                                 grads.size(), n.parents.size()));
+  }
+  return grads;
+}
+
+// One node's step of a pass that records nothing: the matrix backward, or else the
+// differentiable one run without recording.
+template <class T>
+void backward_values(const std::shared_ptr<Node<T>>& self) {
+  Node<T>& n = *self;
+  if (n.backward) {
+    n.backward(n);
+    return;
+  }
+  NoGrad no_grad;
+  const std::vector<Var<T>> grads = call_grad_fn(self, Var<T>(std::move(n.grad)));
+  for (std::size_t i = 0; i < grads.size(); ++i) {
+    Node<T>& p = *n.parents[i];
+    if (!p.requires_grad || !grads[i].defined()) continue;
+    reduce_to_shape(grads[i], shape_of(p.value), n.op);  // checks the shape
+    accumulate_broadcast_grad(p, grads[i].value());
+  }
+}
+
+// One node's step of a create_graph pass: the differentiable backward, recorded.
+template <class T>
+void backward_graph(const std::shared_ptr<Node<T>>& self) {
+  Node<T>& n = *self;
+  if (!n.grad_fn) {
+    throw GraphError(fmt::format("backward() with create_graph: the op '{}' has no "
+                                 "differentiable backward, so its gradient cannot be "
+                                 "differentiated again",
+                                 n.op));
+  }
+  const std::vector<Var<T>> grads = call_grad_fn(self, Var<T>(n.pass_grad_graph));
+  for (std::size_t i = 0; i < grads.size(); ++i) {
+    Node<T>& p = *n.parents[i];
+    if (!p.requires_grad || !grads[i].defined()) continue;
+    const Var<T> g = reduce_to_shape(grads[i], shape_of(p.value), n.op);
+    p.pass_grad_graph = p.pass_grad_graph ? add(Var<T>(p.pass_grad_graph), g).node() : g.node();
+  }
+}
+
+template <class T>
+void run_backward(const Var<T>& root_var, const Var<T>& seed, const BackwardPass<T>& pass) {
+  const std::shared_ptr<Node<T>>& root_ptr = root_var.node();
+  Node<T>& root = *root_ptr;
   if (!root.requires_grad) {
     throw GraphError(fmt::format(
         "backward(): this Var ('{}', {}) does not require grad: no input of its graph is a "
@@ -172,33 +289,124 @@ void Var<T>::backward(const Matrix<T>& seed, BackwardOptions options) const {
         "pass BackwardOptions{{.retain_graph = true}} to the first call to run it twice",
         root.op));
   }
-  if (seed.shape() != root.value.shape()) {
+  if (seed.shape() != shape_of(root.value)) {
     throw ShapeError(fmt::format("backward(): seed has shape {} but the Var has shape {}",
-                                 shape_string(shape_of(seed)),
-                                 shape_string(shape_of(root.value))));
+                                 shape_string(seed.shape()), shape_string(shape_of(root.value))));
   }
-  const std::vector<std::shared_ptr<Node<T>>> order = topological_order(node_);
-  // Gradients of intermediate results are per pass; only leaves accumulate across passes.
+  const bool graph = pass.create_graph;
+  const bool retain = pass.retain_graph || graph;
+  std::optional<EnableGrad> recording;  // a create_graph pass records even under NoGrad
+  if (graph) recording.emplace();
+  const std::vector<std::shared_ptr<Node<T>>> order = topological_order(root_ptr);
+
+  // What this pass computes starts from nothing: a non-leaf's gradient is per pass, and
+  // when gradients are captured (grad()) the leaves' own are set aside and restored after.
+  struct Kept {
+    Matrix<T> grad;
+    bool has_grad;
+  };
+  std::vector<Kept> set_aside;
   for (const auto& n : order) {
-    if (n->backward) n->has_grad = false;
+    if (!n->is_leaf()) {
+      n->has_grad = false;
+    } else if (pass.capture) {
+      set_aside.push_back({std::move(n->grad), n->has_grad});
+      n->grad = Matrix<T>();
+      n->has_grad = false;
+    } else if (!graph) {
+      n->grad_graph.reset();  // a pass without a graph makes a kept graph stale
+    }
+    n->pass_grad_graph.reset();
   }
-  accumulate_grad(root, seed);
+  const auto captured = [&](const Node<T>* n) -> Var<T>* {
+    if (!pass.capture) return nullptr;
+    for (std::size_t i = 0; i < pass.capture->inputs.size(); ++i) {
+      if (pass.capture->inputs[i].node().get() == n) return &pass.capture->results[i];
+    }
+    return nullptr;
+  };
+  const auto take = [&](Node<T>& n, Var<T>* into) {
+    if (graph ? !n.pass_grad_graph : !n.has_grad) return;
+    *into = graph ? Var<T>(n.pass_grad_graph) : Var<T>(Matrix<T>(n.grad));
+  };
+
+  if (graph) {
+    root.pass_grad_graph = seed.node();
+  } else {
+    accumulate_grad(root, seed.value());
+  }
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    Node<T>& n = **it;
-    if (!n.backward) continue;  // a leaf
-    if (n.has_grad) n.backward(n);
-    if (!options.retain_graph) {
-      // Free the tape: drop the closure and the links to inputs, and the gradient of an
-      // intermediate result nobody asked to keep.
-      n.backward = nullptr;
-      n.parents.clear();
-      n.released = true;
-      if (!n.retains_grad && &n != &root) {
-        n.has_grad = false;
-        n.grad = Matrix<T>();
+    const std::shared_ptr<Node<T>>& self = *it;
+    Node<T>& n = *self;
+    if (n.is_leaf()) continue;
+    const bool reached = graph ? static_cast<bool>(n.pass_grad_graph) : n.has_grad;
+    if (reached) {
+      if (Var<T>* into = captured(&n)) take(n, into);
+      if (n.retains_grad && !pass.capture) {
+        const Matrix<T>& g = graph ? n.pass_grad_graph->value : n.grad;
+        if (n.has_retained_grad) {
+          n.retained_grad += g;
+        } else {
+          n.retained_grad = g;
+          n.has_retained_grad = true;
+        }
+        if (graph) {
+          n.grad_graph = n.grad_graph ? add(Var<T>(n.grad_graph), Var<T>(n.pass_grad_graph)).node()
+                                      : n.pass_grad_graph;
+        }
+      }
+      if (graph) {
+        backward_graph(self);
+      } else {
+        backward_values(self);
       }
     }
+    // The gradient of an intermediate result is this pass's scratch.
+    n.has_grad = false;
+    n.grad = Matrix<T>();
+    n.pass_grad_graph.reset();
+    if (!retain) {  // free the tape: the closures and the links to inputs
+      n.backward = nullptr;
+      n.grad_fn = nullptr;
+      n.parents.clear();
+      n.released = true;
+    }
   }
+
+  // The leaves: their gradients are complete now.
+  std::size_t aside = 0;
+  for (const auto& self : order) {
+    Node<T>& n = *self;
+    if (!n.is_leaf()) continue;
+    if (pass.capture) {
+      if (Var<T>* into = captured(&n)) take(n, into);
+      n.grad = std::move(set_aside[aside].grad);
+      n.has_grad = set_aside[aside].has_grad;
+      ++aside;
+    } else if (graph && n.pass_grad_graph) {
+      const Var<T> g(n.pass_grad_graph);
+      if (n.grad_graph) {
+        n.grad_graph = add(Var<T>(n.grad_graph), g).node();
+      } else if (n.has_grad) {
+        n.grad_graph = add(Var<T>(Matrix<T>(n.grad)), g).node();
+      } else {
+        n.grad_graph = g.node();
+      }
+      accumulate_grad(n, g.value());
+    }
+    n.pass_grad_graph.reset();
+  }
+}
+
+}  // namespace detail
+
+template <class T>
+void Var<T>::backward(const Matrix<T>& seed, BackwardOptions options) const {
+  checked();
+  detail::BackwardPass<T> pass;
+  pass.retain_graph = options.retain_graph;
+  pass.create_graph = options.create_graph;
+  detail::run_backward(*this, Var<T>(Matrix<T>(seed)), pass);
 }
 
 template <class T>
@@ -217,7 +425,7 @@ namespace detail {
 
 template <class T>
 Var<T> make_result(Matrix<T>&& value, const char* op, std::initializer_list<const Var<T>*> inputs,
-                   std::function<void(Node<T>&)> fn) {
+                   std::function<void(Node<T>&)> fn, GradFunction<T> grad_fn) {
   auto node = std::make_shared<Node<T>>();
   node->value = std::move(value);
   node->op = op;
@@ -233,6 +441,7 @@ Var<T> make_result(Matrix<T>&& value, const char* op, std::initializer_list<cons
     node->parents.reserve(inputs.size());
     for (const Var<T>* in : inputs) node->parents.push_back(in->node());
     node->backward = std::move(fn);
+    node->grad_fn = std::move(grad_fn);
   }
   return Var<T>(std::move(node));
 }
@@ -245,7 +454,9 @@ Var<T> make_result(Matrix<T>&& value, const char* op, std::initializer_list<cons
   template void accumulate_broadcast_grad<T>(Node<T>&, const Matrix<T>&);                  \
   template Var<T> detail::make_result<T>(Matrix<T>&&, const char*,                         \
                                          std::initializer_list<const Var<T>*>,             \
-                                         std::function<void(Node<T>&)>);
+                                         std::function<void(Node<T>&)>, GradFunction<T>); \
+  template void detail::run_backward<T>(const Var<T>&, const Var<T>&,                    \
+                                        const detail::BackwardPass<T>&);
 XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
 
 }  // namespace xgrad

@@ -1,9 +1,11 @@
 #include "xgrad/autograd/xlogy.hpp"
 
 #include <cmath>
+#include <memory>
 
 #include <fmt/format.h>
 
+#include "xgrad/autograd/arithmetic.hpp"
 #include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
@@ -19,14 +21,24 @@ Var<T> xlogy(const Matrix<T>& x, const Var<T>& y) {
   for (std::size_t k = 0; k < out.size(); ++k) {
     out.flat(k) = x.flat(k) == T(0) ? T(0) : x.flat(k) * std::log(yv.flat(k));
   }
-  // x is copied into the closure: the caller may reuse its buffer (the next batch's targets).
-  return detail::make_result<T>(std::move(out), "xlogy", {&y}, [x](Node<T>& self) {
+  // x is copied, once, for both backward functions: the caller may reuse its buffer (the
+  // next batch's targets).
+  auto saved = std::make_shared<const Matrix<T>>(x);
+  return detail::make_result<T>(std::move(out), "xlogy", {&y}, [saved](Node<T>& self) {
+    const Matrix<T>& xs = *saved;
     Node<T>& in = *self.parents[0];
     Matrix<T> dy = xt::empty<T>(in.value.shape());
     for (std::size_t k = 0; k < dy.size(); ++k) {
-      dy.flat(k) = x.flat(k) == T(0) ? T(0) : self.grad.flat(k) * x.flat(k) / in.value.flat(k);
+      dy.flat(k) = xs.flat(k) == T(0) ? T(0) : self.grad.flat(k) * xs.flat(k) / in.value.flat(k);
     }
     accumulate_grad(in, std::move(dy));
+  }, [saved](const BackwardContext<T>& c) -> Grads<T> {
+    // G ⊙ x ⊘ y, with y shifted by 1 where x = 0 so that those entries are 0 (not 0/0) and
+    // stay 0 in every derivative.
+    const Matrix<T>& xs = *saved;
+    Matrix<T> shift = xt::empty<T>(xs.shape());
+    for (std::size_t k = 0; k < xs.size(); ++k) shift.flat(k) = xs.flat(k) == T(0) ? T(1) : T(0);
+    return {c.grad_output * Var<T>(Matrix<T>(xs)) / (c.inputs[0] + Var<T>(std::move(shift)))};
   });
 }
 

@@ -3,6 +3,8 @@
 /// Umbrella header: the whole public API of xgrad.
 
 #include <xgrad/autograd/blas.hpp>
+#include <xgrad/autograd/custom_op.hpp>
+#include <xgrad/autograd/differentiate.hpp>
 #include <xgrad/autograd/errors.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/gradcheck.hpp>

@@ -6,6 +6,8 @@
 /// vector applies to every row, an (m×1) column vector to every column, a (1×1) scalar to
 /// every element. Gradients are summed back to each operand's own shape.
 
+#include <type_traits>
+
 #include "var.hpp"
 
 namespace xgrad {
@@ -39,21 +41,34 @@ template <class T> Var<T> operator/(const Var<T>& a, const Var<T>& b) { return d
 /// −a: neg(a).
 template <class T> Var<T> operator-(const Var<T>& a) { return neg(a); }
 
+/// Scalar forms: `s` may be any arithmetic type (`2 * a`, `1 - a`, `varf * 0.5`) and is
+/// converted to T first.
+template <class S>
+using EnableIfScalar = std::enable_if_t<std::is_arithmetic_v<S>, int>;
+
 /// a + s: add(a, s).
-template <class T> Var<T> operator+(const Var<T>& a, T s) { return add(a, s); }
+template <class T, class S, EnableIfScalar<S> = 0>
+Var<T> operator+(const Var<T>& a, S s) { return add(a, static_cast<T>(s)); }
 /// s + a: add(a, s).
-template <class T> Var<T> operator+(T s, const Var<T>& a) { return add(a, s); }
+template <class T, class S, EnableIfScalar<S> = 0>
+Var<T> operator+(S s, const Var<T>& a) { return add(a, static_cast<T>(s)); }
 /// a − s: add(a, −s).
-template <class T> Var<T> operator-(const Var<T>& a, T s) { return add(a, -s); }
+template <class T, class S, EnableIfScalar<S> = 0>
+Var<T> operator-(const Var<T>& a, S s) { return add(a, -static_cast<T>(s)); }
 /// s − a: add(neg(a), s).
-template <class T> Var<T> operator-(T s, const Var<T>& a) { return add(neg(a), s); }
+template <class T, class S, EnableIfScalar<S> = 0>
+Var<T> operator-(S s, const Var<T>& a) { return add(neg(a), static_cast<T>(s)); }
 /// a·s: mul(a, s).
-template <class T> Var<T> operator*(const Var<T>& a, T s) { return mul(a, s); }
+template <class T, class S, EnableIfScalar<S> = 0>
+Var<T> operator*(const Var<T>& a, S s) { return mul(a, static_cast<T>(s)); }
 /// s·a: mul(a, s).
-template <class T> Var<T> operator*(T s, const Var<T>& a) { return mul(a, s); }
+template <class T, class S, EnableIfScalar<S> = 0>
+Var<T> operator*(S s, const Var<T>& a) { return mul(a, static_cast<T>(s)); }
 /// a / s: mul(a, 1/s).
-template <class T> Var<T> operator/(const Var<T>& a, T s) { return mul(a, T(1) / s); }
+template <class T, class S, EnableIfScalar<S> = 0>
+Var<T> operator/(const Var<T>& a, S s) { return mul(a, T(1) / static_cast<T>(s)); }
 /// s ⊘ a: div(s, a).
-template <class T> Var<T> operator/(T s, const Var<T>& a) { return div(s, a); }
+template <class T, class S, EnableIfScalar<S> = 0>
+Var<T> operator/(S s, const Var<T>& a) { return div(static_cast<T>(s), a); }
 
 }  // namespace xgrad

@@ -18,4 +18,17 @@ class NoGrad {
   NoGrad& operator=(const NoGrad&) = delete;
 };
 
+/// RAII scope in which ops record again, inside NoGrad scopes (a create_graph backward
+/// pass uses it). The previous setting returns when the scope ends.
+class EnableGrad {
+ public:
+  EnableGrad() noexcept;
+  ~EnableGrad();
+  EnableGrad(const EnableGrad&) = delete;
+  EnableGrad& operator=(const EnableGrad&) = delete;
+
+ private:
+  int saved_depth_;
+};
+
 }  // namespace xgrad

@@ -45,4 +45,14 @@ using GradcheckFunction = std::function<Vard(const std::vector<Vard>&)>;
 GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Matrix<double>>& inputs,
                           const std::string& name, const GradcheckOptions& options = {});
 
+/// Checks second derivatives: with L = Σ f(inputs) ⊙ R as in gradcheck() and first
+/// gradients g_i = ∂L/∂input_i, the scalar S = Σ_i Σ g_i ⊙ U_i (fixed random U_i) is
+/// differentiated by autodiff through a create_graph pass, and compared element by element
+/// with central differences of S, each evaluated from first-order gradients. So every
+/// row of the Hessian contracted with U is checked. Passes for an op whose gradient does
+/// not depend on the inputs when the differences are zero too.
+GradcheckResult gradgradcheck(const GradcheckFunction& f,
+                              const std::vector<Matrix<double>>& inputs, const std::string& name,
+                              const GradcheckOptions& options = {});
+
 }  // namespace xgrad

@@ -1,7 +1,12 @@
 #pragma once
 /// @file
 /// Fused, numerically stable losses. Each is the mean over the mini-batch (rows) of the
-/// per-example cost, like the book's 1/n Σ_x.
+/// per-example cost, like the book's 1/n Σ_x: the per-example cost sums over the columns,
+/// so a batch of m rows is divided by m, not by m × columns as PyTorch's default
+/// reduction 'mean' of BCEWithLogitsLoss does. An empty batch costs 0.
+///
+/// Both losses record a differentiable backward too, so their gradients can be
+/// differentiated again (Hessian-vector products).
 
 #include <cstddef>
 #include <vector>

@@ -11,24 +11,51 @@
 
 namespace xgrad {
 
+template <class T> class Var;
+template <class T> struct BackwardContext;
+
+/// A differentiable backward function: from the context (the gradient of the op's result,
+/// the result and the inputs, all as Vars) it returns ∂root/∂input for each input, in
+/// order, built with xgrad ops, so that it can be recorded and differentiated again. An
+/// empty Var stands for an input that needs no gradient. See make_op() (custom_op.hpp).
+template <class T>
+using GradFunction = std::function<std::vector<Var<T>>(const BackwardContext<T>&)>;
+
 /// One value in the graph with what backward() needs to push its gradient further.
 ///
 /// Ownership runs one way only, from a result to its inputs (`parents`): a node never owns
 /// itself or anything downstream, so the graph has no cycles and is freed when the last
-/// Var referring to its result goes away. The backward function receives the node as an
-/// argument instead of capturing it, for the same reason.
+/// Var referring to its result goes away. The backward functions receive the node as an
+/// argument instead of capturing it, for the same reason. (The one exception is a
+/// gradient kept as a graph after backward() with create_graph: see `grad_graph`.)
+///
+/// An op records up to two backward functions, side by side in its source: `backward`
+/// works on matrices and is what training runs; `grad_fn` is built from xgrad ops and is
+/// what a create_graph pass records, for second derivatives. An op with only `grad_fn`
+/// (every op made with make_op()) runs it without recording when no graph is asked for.
 template <class T>
 struct Node {
   /// The op's result (or the leaf's data).
   Matrix<T> value;
-  /// ∂(root)/∂(value); meaningful only while `has_grad`. The buffer is kept across
-  /// zero_grad() so that parameters reuse it every step.
+  /// ∂(root)/∂(value), meaningful only while `has_grad`. For a leaf it accumulates across
+  /// backward passes until zero_grad(), and the buffer is kept across zero_grad() so that
+  /// parameters reuse it every step. For a non-leaf it is the current pass's scratch.
   Matrix<T> grad;
   /// Whether `grad` holds a gradient.
   bool has_grad = false;
+  /// A non-leaf's gradient accumulated across passes after retain_grad() (as PyTorch's).
+  Matrix<T> retained_grad;
+  /// Whether `retained_grad` holds a gradient.
+  bool has_retained_grad = false;
+  /// The kept gradient (of a leaf, or of a non-leaf after retain_grad()) as a graph, after
+  /// backward() with create_graph, so that it can be differentiated again. It may refer to
+  /// this very node (∂(x²)/∂x = 2x), a cycle that zero_grad() breaks.
+  std::shared_ptr<Node> grad_graph;
+  /// During a create_graph pass: this pass's gradient as a graph (then dropped).
+  std::shared_ptr<Node> pass_grad_graph;
   /// Whether backward() computes ∂(root)/∂(value) for this node.
   bool requires_grad = false;
-  /// Keep `grad` of this non-leaf node after backward() (leaves always keep theirs).
+  /// Keep the gradient of this non-leaf node after backward() (leaves always keep theirs).
   bool retains_grad = false;
   /// Set once backward() has freed this node's tape; a second pass through it throws.
   bool released = false;
@@ -36,13 +63,17 @@ struct Node {
   const char* op = "leaf";
   /// The op's inputs (owned: a result keeps its inputs alive, never the reverse).
   std::vector<std::shared_ptr<Node>> parents;
-  /// Adds this node's gradient, chained through the op, into the parents' gradients.
+  /// Adds this node's gradient, chained through the op, into the parents' gradients
+  /// (matrices; not recorded). May be empty when `grad_fn` is set.
   std::function<void(Node&)> backward;
+  /// The op's differentiable backward (see GradFunction); empty for an op that cannot be
+  /// differentiated twice.
+  GradFunction<T> grad_fn;
   /// Scratch mark used by the topological sort.
   unsigned long long visit_mark = 0;
 
   /// A node made from data rather than recorded by an op.
-  bool is_leaf() const noexcept { return !backward && !released; }
+  bool is_leaf() const noexcept { return !backward && !grad_fn && !released; }
 
   Node() = default;                        ///< an empty leaf
   Node(const Node&) = delete;              ///< nodes are shared, never copied

@@ -12,9 +12,11 @@ template <class T> Var<T> sum(const Var<T>& a);
 /// The gradient broadcasts G back along that axis. Throws std::invalid_argument for
 /// another axis.
 template <class T> Var<T> sum(const Var<T>& a, int axis);
-/// Mean of all elements (1×1).  ∂/∂a_ij = G / (m·n).
+/// Mean of all elements (1×1).  ∂/∂a_ij = G / (m·n). The mean of an empty matrix is 0
+/// (not NaN, as 0/0 would give), so an empty mini-batch contributes nothing.
 template <class T> Var<T> mean(const Var<T>& a);
 /// Mean along `axis` (see sum(a, axis)).  ∂/∂a = G / (count along the axis), broadcast.
+/// Along an empty axis it is 0.
 template <class T> Var<T> mean(const Var<T>& a, int axis);
 
 }  // namespace xgrad

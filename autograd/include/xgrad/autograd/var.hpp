@@ -3,6 +3,7 @@
 /// Var: the user's handle to a value in the expression graph.
 
 #include <memory>
+#include <vector>
 
 #include "errors.hpp"
 #include "node.hpp"
@@ -15,6 +16,12 @@ struct BackwardOptions {
   /// Keep the graph (parents and backward functions) so that backward() can run through
   /// it again. By default the tape is freed as soon as it has been used.
   bool retain_graph = false;
+  /// Record the backward pass itself as graph ops, so that the gradients can be
+  /// differentiated again (second derivatives, Hessian-vector products). The leaves'
+  /// gradients are then also kept as graphs (grad_var()). Implies retain_graph. Prefer
+  /// the functional grad() (differentiate.hpp): a kept gradient graph refers back to its
+  /// leaf (a reference cycle, as in PyTorch) until zero_grad() or set_grad() breaks it.
+  bool create_graph = false;
 };
 
 /// A cheap, shared handle to a graph node (copying a Var copies the handle, not the value).
@@ -49,11 +56,22 @@ class Var {
   Matrix<T>& mutable_value() const { return checked().value; }
 
   /// True once backward() has delivered a gradient (false again after zero_grad()).
-  bool has_grad() const { return checked().has_grad; }
-  /// The accumulated gradient, same shape as value(). Throws GraphError if there is none.
+  bool has_grad() const;
+  /// The gradient accumulated since the last zero_grad(), same shape as value(): a leaf's
+  /// always, a non-leaf's only after retain_grad() (PyTorch's rules: both accumulate over
+  /// backward passes; the root of backward() keeps nothing unless retained). Throws
+  /// GraphError, saying why, if there is none.
   const Matrix<T>& grad() const;
-  /// Writable gradient buffer (for optimizers, gradient clipping, allreduce).
+  /// Writable gradient (for optimizers, gradient clipping, allreduce). Same checks as grad().
   Matrix<T>& mutable_grad() const;
+  /// Sets the gradient to `g` (same shape as value(), else ShapeError), whether or not a
+  /// backward pass has reached this Var: for gradient clipping, custom updates, gradients
+  /// averaged across processes, tests. On a non-leaf it sets the retained gradient.
+  void set_grad(Matrix<T> g) const;
+  /// The gradient as a Var. After backward() with create_graph it is the recorded graph,
+  /// which can be differentiated again; otherwise a constant holding grad(). Same checks
+  /// as grad().
+  Var grad_var() const;
 
   /// (rows, cols) of value().
   Shape shape() const { return shape_of(checked().value); }
@@ -75,7 +93,8 @@ class Var {
   bool is_leaf() const { return checked().is_leaf(); }
   /// Name of the op that produced this value ("leaf" for leaves).
   const char* op() const { return checked().op; }
-  /// Keep this non-leaf's gradient after backward() (like PyTorch's retain_grad()).
+  /// Keep this non-leaf's gradient after backward(), accumulating over passes until
+  /// zero_grad(), as PyTorch's retain_grad() does. No effect on a leaf (it always keeps it).
   void retain_grad() const { checked().retains_grad = true; }
 
   /// Backpropagates from this 1×1 Var with seed 1: every Var it depends on that requires
@@ -86,7 +105,7 @@ class Var {
   /// ∂L/∂this for some scalar L.
   void backward(const Matrix<T>& seed, BackwardOptions options = {}) const;
 
-  /// Forgets the gradient (keeps its buffer for reuse).
+  /// Forgets the gradient (keeps a leaf's buffer for reuse) and any kept gradient graph.
   void zero_grad() const;
   /// A new leaf sharing no graph with this one, with a copy of the value.
   Var detach() const;
@@ -108,13 +127,53 @@ void backward(const Var<T>& root, BackwardOptions options = {}) {
   root.backward(options);
 }
 
+/// What a differentiable backward function (GradFunction, make_op()) receives.
+template <class T>
+struct BackwardContext {
+  /// ∂root/∂(the op's result), the result's shape. A recorded graph in a create_graph pass.
+  Var<T> grad_output;
+  /// The op's result. Use it rather than capturing the result in the backward function,
+  /// which would make the result own itself (a reference cycle).
+  Var<T> output;
+  /// The op's inputs, in the order given to the op.
+  std::vector<Var<T>> inputs;
+  /// Whether input i needs a gradient (the function may return an empty Var for it).
+  bool needs_input_grad(std::size_t i) const { return inputs.at(i).requires_grad(); }
+};
+
+/// The gradients a differentiable backward function returns, one per input.
+template <class T>
+using Grads = std::vector<Var<T>>;
+
 namespace detail {
-/// Builds the result of an op. When gradients are recorded and an input requires them, the
-/// result keeps `inputs` as parents and `fn` as its backward function; otherwise it is a
-/// plain constant and `fn` is dropped.
+/// Builds the result of a built-in op. When gradients are recorded and an input requires
+/// them, the result keeps `inputs` as parents, `fn` as its backward function on matrices and
+/// `grad_fn` as its differentiable one; otherwise it is a plain constant and both are
+/// dropped.
 template <class T>
 Var<T> make_result(Matrix<T>&& value, const char* op, std::initializer_list<const Var<T>*> inputs,
-                   std::function<void(Node<T>&)> fn);
+                   std::function<void(Node<T>&)> fn, GradFunction<T> grad_fn = {});
+
+/// Inputs whose gradients a pass returns instead of accumulating them (grad()); results[i]
+/// stays empty for an input the pass did not reach.
+template <class T>
+struct Capture {
+  std::vector<Var<T>> inputs;   ///< the Vars to differentiate with respect to
+  std::vector<Var<T>> results;  ///< their gradients, same order
+};
+
+/// How one backward pass runs.
+template <class T>
+struct BackwardPass {
+  bool retain_graph = false;      ///< keep the tape
+  bool create_graph = false;      ///< record the pass (implies retain_graph)
+  Capture<T>* capture = nullptr;  ///< return these gradients; leave every .grad as it was
+};
+
+/// The backward engine behind Var::backward() and grad(): from `root`, seeded with `seed`
+/// (root's shape), in reverse topological order.
+template <class T>
+void run_backward(const Var<T>& root, const Var<T>& seed, const BackwardPass<T>& pass);
 }  // namespace detail
 
 }  // namespace xgrad
