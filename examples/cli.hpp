@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <xgrad/autograd/errors.hpp>
 
 namespace xgrad::examples {
 

@@ -10,6 +10,7 @@
 #include "xgrad/autograd/activation.hpp"
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/softmax.hpp"
+#include "xgrad/autograd/errors.hpp"
 #include "kernels.hpp"
 
 namespace xgrad {
@@ -107,7 +108,7 @@ Var<T> softmax_log_likelihood(const Var<T>& z, const std::vector<std::size_t>& l
   }
   for (std::size_t i = 0; i < m; ++i) {
     if (labels[i] >= n) {
-      throw std::invalid_argument(fmt::format(
+      throw InvalidArgument(fmt::format(
           "softmax_log_likelihood: label {} of row {} is out of range (the logits have {} "
           "classes, so labels must be below {})",
           labels[i], i, n, n));

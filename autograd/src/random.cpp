@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 
@@ -51,7 +52,7 @@ void restore_rng(Rng& rng, const std::string& state) {
   Rng restored;
   in >> restored;
   if (!in) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         "restore_rng: the text is not a saved mt19937_64 state (expected 312 numbers and an "
         "index, as written by save_rng)");
   }

@@ -7,13 +7,14 @@
 #include "xgrad/autograd/arithmetic.hpp"
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/shape.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 namespace {
 
 void check_axis(const char* op, int axis) {
   if (axis != 0 && axis != 1) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         fmt::format("{}: axis {} is out of range (0 sums over rows, 1 over columns)", op, axis));
   }
 }

@@ -92,7 +92,7 @@ void Batcher<T>::restore(const BatcherState& state) {
   }
   try {
     restore_rng(rng_, state.rng);
-  } catch (const std::invalid_argument& e) {
+  } catch (const InvalidArgument& e) {
     throw DataError(fmt::format("Batcher::restore: {}", e.what()));
   }
   epoch_ = state.epoch;

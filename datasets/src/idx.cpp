@@ -7,6 +7,7 @@
 
 #include "byte_source.hpp"
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad::idx {
 namespace {
@@ -107,7 +108,7 @@ bool Reader::compressed() const { return source_->compressed(); }
 
 void Reader::check_room(std::size_t items) const {
   if (items > count_ - position_) {
-    throw std::out_of_range(fmt::format("{}: {} {} requested at position {}, but the file has "
+    throw InvalidArgument(fmt::format("{}: {} {} requested at position {}, but the file has "
                                         "{}",
                                         path_, items, kind_name(kind_), position_, count_));
   }

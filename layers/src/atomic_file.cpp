@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "xgrad/autograd/errors.hpp"
+
 namespace xgrad {
 namespace {
 
@@ -26,8 +28,8 @@ std::size_t simulated_failure_after() {
 }
 
 [[noreturn]] void throw_errno(int error, const std::string& path, const std::string& step) {
-  throw std::system_error(error, std::generic_category(),
-                          fmt::format("cannot write {}: {}", path, step));
+  throw IoError(std::error_code(error, std::generic_category()),
+                fmt::format("cannot write {}: {}", path, step));
 }
 
 // Owns the temporary file until it has been renamed: closes and removes it otherwise.

@@ -9,6 +9,7 @@
 #include "xgrad/autograd/loss.hpp"
 #include "xgrad/autograd/softmax.hpp"
 #include "xgrad/layers/losses.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 
@@ -20,7 +21,7 @@ Cost Cost::from_name(const std::string& name) {
   for (const Cost& cost : {quadratic(), cross_entropy(), log_likelihood()}) {
     if (cost.name() == name) return cost;
   }
-  throw std::invalid_argument(fmt::format(
+  throw InvalidArgument(fmt::format(
       "unknown cost '{}' (expected QuadraticCost, CrossEntropyCost or LogLikelihoodCost)", name));
 }
 
@@ -50,7 +51,7 @@ Var<T> Cost::on_outputs(const Var<T>& a, const Matrix<T>& y) const {
     case CostKind::cross_entropy: return cross_entropy_cost(a, y);
     case CostKind::log_likelihood: return log_likelihood_cost(a, y);
   }
-  throw std::logic_error("Cost: unknown kind");
+  throw Error("Cost: unknown kind");
 }
 
 template <class T>

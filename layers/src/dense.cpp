@@ -7,13 +7,14 @@
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/arithmetic.hpp"
 #include "xgrad/autograd/linear.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 namespace {
 
 std::size_t checked_size(std::size_t n, const char* what) {
   if (n == 0) {
-    throw std::invalid_argument(fmt::format("Dense: {} = 0, expected at least 1", what));
+    throw InvalidArgument(fmt::format("Dense: {} = 0, expected at least 1", what));
   }
   return n;
 }

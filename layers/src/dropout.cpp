@@ -7,13 +7,14 @@
 
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/mask.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 namespace {
 
 double checked_p(double p) {
   if (!(p >= 0.0 && p < 1.0)) {
-    throw std::invalid_argument(fmt::format("Dropout: p = {} must be in [0, 1)", p));
+    throw InvalidArgument(fmt::format("Dropout: p = {} must be in [0, 1)", p));
   }
   return p;
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 
@@ -23,7 +24,7 @@ Init init_from_string(const std::string& name) {
   for (Init init : {Init::standard, Init::large, Init::xavier, Init::he}) {
     if (to_string(init) == name) return init;
   }
-  throw std::invalid_argument(fmt::format(
+  throw InvalidArgument(fmt::format(
       "unknown initializer '{}' (expected standard, large, xavier or he)", name));
 }
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad::detail {
 namespace {
@@ -311,7 +312,7 @@ namespace {
 template <class T, class Where>
 double finite_value(T v, const std::string& what, Where where) {
   if (!std::isfinite(v)) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "cannot save {}{}: it is {}; only finite values can be saved", what, where(), v));
   }
   return static_cast<double>(v);  // exact: the shortest form of this double reads back as v

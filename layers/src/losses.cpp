@@ -6,6 +6,7 @@
 
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/ops.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 namespace {
@@ -54,7 +55,7 @@ Var<T> log_likelihood_cost(const Var<T>& a, const std::vector<std::size_t>& labe
   Matrix<T> one_hot = xt::zeros<T>({a.rows(), a.cols()});
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] >= a.cols()) {
-      throw std::invalid_argument(fmt::format(
+      throw InvalidArgument(fmt::format(
           "log_likelihood_cost: label {} of row {} is out of range (expected below {}, the "
           "number of classes)",
           labels[i], i, a.cols()));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 template <class T>
@@ -72,7 +73,7 @@ template <class T>
 void Module<T>::add_child(const std::string& name, std::shared_ptr<Module<T>> module) {
   check_new_name(name);
   if (!module) {
-    throw std::invalid_argument(fmt::format("{}: submodule '{}' is null", describe(), name));
+    throw InvalidArgument(fmt::format("{}: submodule '{}' is null", describe(), name));
   }
   children_.emplace_back(name, std::move(module));
 }
@@ -80,7 +81,7 @@ void Module<T>::add_child(const std::string& name, std::shared_ptr<Module<T>> mo
 template <class T>
 void Module<T>::check_new_name(const std::string& name) const {
   if (name.empty() || name.find('.') != std::string::npos) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "{}: name '{}' must be non-empty and contain no '.' (dots separate the levels of "
         "parameter names)",
         describe(), name));
@@ -89,7 +90,7 @@ void Module<T>::check_new_name(const std::string& name) const {
   for (const Parameter<T>& p : own_parameters_) taken = taken || p.name == name;
   for (const auto& child : children_) taken = taken || child.first == name;
   if (taken) {
-    throw std::invalid_argument(fmt::format("{}: name '{}' is already taken", describe(), name));
+    throw InvalidArgument(fmt::format("{}: name '{}' is already taken", describe(), name));
   }
 }
 

@@ -14,6 +14,7 @@
 #include "xgrad/layers/dense.hpp"
 #include "xgrad/layers/dropout.hpp"
 #include "xgrad/layers/serialization.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 namespace {
@@ -38,7 +39,7 @@ template <class T>
 ordered_json network2_document(const Sequential<T>& network, const Cost& cost) {
   const std::string reason = network2_incompatibility(network, cost);
   if (!reason.empty()) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         "cannot save in network2.py's format: " + reason + "; save it in xgrad's format instead");
   }
   ordered_json sizes = ordered_json::array(), weights = ordered_json::array(),

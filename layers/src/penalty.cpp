@@ -7,6 +7,7 @@
 
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/ops.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 namespace {
@@ -16,11 +17,11 @@ template <class T, class Term>
 Var<T> weight_penalty(const char* penalty, const Module<T>& module, double lambda, std::size_t n,
                       double coefficient, Term term) {
   if (!(lambda >= 0.0 && std::isfinite(lambda))) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         fmt::format("{}: lambda = {} must be finite and ≥ 0", penalty, lambda));
   }
   if (n == 0) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         fmt::format("{}: n = 0, expected the training-set size (at least 1)", penalty));
   }
   Var<T> total;

@@ -9,6 +9,7 @@
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/layers/activations.hpp"
 #include "xgrad/layers/dense.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 
@@ -66,7 +67,7 @@ std::string Sequential<T>::describe() const {
 template <class T>
 Module<T>& Sequential<T>::operator[](std::size_t i) const {
   if (i >= size()) {
-    throw std::out_of_range(
+    throw InvalidArgument(
         fmt::format("Sequential: index {} is out of range (it has {} modules)", i, size()));
   }
   return *this->children()[i].second;
@@ -74,7 +75,7 @@ Module<T>& Sequential<T>::operator[](std::size_t i) const {
 
 template <class T>
 void Sequential<T>::throw_wrong_type(std::size_t i) const {
-  throw std::invalid_argument(fmt::format("Sequential: module {} is {}, not the type asked for",
+  throw InvalidArgument(fmt::format("Sequential: module {} is {}, not the type asked for",
                                           i, (*this)[i].describe()));
 }
 

@@ -49,12 +49,12 @@ class Registry {
   void add(const std::string& type, std::type_index cpp_type, ModuleCodec<T> codec) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (by_name_.count(type)) {
-      throw std::invalid_argument(
+      throw InvalidArgument(
           fmt::format("register_module_type: \"{}\" is already registered", type));
     }
     for (const auto& [name, entry] : by_name_) {
       if (entry.cpp_type == cpp_type) {
-        throw std::invalid_argument(fmt::format(
+        throw InvalidArgument(fmt::format(
             "register_module_type: this C++ type is already registered as \"{}\"", name));
       }
     }
@@ -110,7 +110,7 @@ Cost read_cost(const JsonReader& in, const json& root) {
   std::optional<Cost> cost;
   try {
     cost = Cost::from_name(name);
-  } catch (const std::invalid_argument& e) {
+  } catch (const InvalidArgument& e) {
     in.fail("cost", e.what());
   }
   const std::string& output =
@@ -196,7 +196,7 @@ ordered_json layer_json(const Module<T>& module, std::size_t index) {
   }
   const auto registered = Registry<T>::instance().find(type);
   if (!registered) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "cannot save {}: module type '{}' is neither built in nor registered; register it "
         "with register_module_type() (registered: {})",
         what, typeid(module).name(), Registry<T>::instance().names()));
@@ -210,7 +210,7 @@ template <class T>
 ordered_json model_document(const Sequential<T>& network, const Cost& cost,
                             const TrainingState<T>& training) {
   if (!training.trainer.is_null() && !training.trainer.is_object()) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "cannot save the trainer state: it is {}, expected a JSON object (or null for none)",
         training.trainer.type_name()));
   }
@@ -347,7 +347,7 @@ std::shared_ptr<Module<T>> build_layer(const JsonReader& in, LayerSpec<T>& spec)
   }
   try {
     module->load_state(spec.parameters);
-  } catch (const std::invalid_argument& e) {  // also ShapeError
+  } catch (const InvalidArgument& e) {  // also ShapeError
     in.fail(key_path(spec.path, "parameters"), e.what());
   }
   return module;
@@ -506,15 +506,15 @@ LoadedModel<T> load_model(const std::string& path) {
 template <class T>
 void register_module_type(const std::string& type, std::type_index cpp_type,
                           ModuleCodec<T> codec) {
-  if (type.empty()) throw std::invalid_argument("register_module_type: the type name is empty");
+  if (type.empty()) throw InvalidArgument("register_module_type: the type name is empty");
   for (const char* builtin : kBuiltinTypes) {
     if (type == builtin) {
-      throw std::invalid_argument(
+      throw InvalidArgument(
           fmt::format("register_module_type: \"{}\" is a built-in module type", type));
     }
   }
   if (!codec.save || !codec.load) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "register_module_type: \"{}\" needs both a save and a load function", type));
   }
   Registry<T>::instance().add(type, cpp_type, std::move(codec));

@@ -16,14 +16,14 @@ void load_state_into(const StateDict<T>& state, const std::vector<StateSlot<T>>&
   std::unordered_map<std::string, const Matrix<T>*> entries;
   for (const NamedMatrix<T>& entry : state) {
     if (!entries.emplace(entry.name, &entry.value).second) {
-      throw std::invalid_argument(
+      throw InvalidArgument(
           fmt::format("{}: the state has two entries named '{}'", owner, entry.name));
     }
   }
   for (const StateSlot<T>& slot : slots) {
     const auto found = entries.find(slot.name);
     if (found == entries.end()) {
-      throw std::invalid_argument(
+      throw InvalidArgument(
           fmt::format("{}: the state has no entry '{}' (expected shape {})", owner, slot.name,
                       shape_string(shape_of(*slot.target))));
     }
@@ -38,7 +38,7 @@ void load_state_into(const StateDict<T>& state, const std::vector<StateSlot<T>>&
       bool known = false;
       for (const StateSlot<T>& slot : slots) known = known || slot.name == entry.name;
       if (!known) {
-        throw std::invalid_argument(
+        throw InvalidArgument(
             fmt::format("{}: unexpected entry '{}' in the state", owner, entry.name));
       }
     }
@@ -52,7 +52,7 @@ const Matrix<T>& state_entry(const StateDict<T>& state, const std::string& name,
   for (const NamedMatrix<T>& entry : state) {
     if (entry.name == name) return entry.value;
   }
-  throw std::invalid_argument(fmt::format("{}: the state has no entry '{}'", owner, name));
+  throw InvalidArgument(fmt::format("{}: the state has no entry '{}'", owner, name));
 }
 
 #define XGRAD_INSTANTIATE(T)                                                                 \

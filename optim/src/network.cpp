@@ -11,6 +11,7 @@
 #include "xgrad/optim/momentum.hpp"
 #include "xgrad/optim/nesterov.hpp"
 #include "xgrad/optim/sgd.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 
@@ -18,7 +19,7 @@ Activation activation_from_string(const std::string& name) {
   for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu}) {
     if (name == to_string(a)) return a;
   }
-  throw std::invalid_argument(
+  throw InvalidArgument(
       fmt::format("unknown activation '{}' (expected sigmoid, tanh or relu)", name));
 }
 
@@ -42,11 +43,11 @@ template <class T>
 Network<T>::Network(std::vector<std::size_t> sizes, Cost cost, NetworkOptions options)
     : sizes_(std::move(sizes)), cost_(cost), options_(options) {
   if (sizes_.size() < 2) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "Network: {} layer size(s) given, expected at least 2 (inputs and outputs)", sizes_.size()));
   }
   for (std::size_t i = 0; i < sizes_.size(); ++i) {
-    if (sizes_[i] == 0) throw std::invalid_argument(fmt::format("Network: layer {} has size 0", i));
+    if (sizes_[i] == 0) throw InvalidArgument(fmt::format("Network: layer {} has size 0", i));
   }
   Rng rng(options_.seed);
   model_ = std::make_shared<Sequential<T>>();
@@ -73,7 +74,7 @@ Network<T>::Network(Sequential<T> model, Cost cost)
   const bool dense_ends = model_->size() > 0 && dynamic_cast<const Dense<T>*>(&(*model_)[0]) &&
                           dynamic_cast<const Dense<T>*>(&(*model_)[model_->size() - 1]);
   if (!dense_ends) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "Network: the model {} must start and end with a Dense layer", model_->describe()));
   }
 }

@@ -19,7 +19,7 @@ double checked_hyperparameter(const std::string& owner, const char* what, double
         hi == std::numeric_limits<double>::infinity()
             ? fmt::format("finite and ≥ {}", lo)
             : fmt::format("in [{}, {}{}", lo, hi, hi_open ? ")" : "]");
-    throw std::invalid_argument(fmt::format("{}: {} = {} must be {}", owner, what, value, range));
+    throw InvalidArgument(fmt::format("{}: {} = {} must be {}", owner, what, value, range));
   }
   return value;
 }
@@ -28,7 +28,7 @@ namespace {
 
 double checked_learning_rate(const std::string& owner, double eta) {
   if (!(std::isfinite(eta) && eta > 0.0)) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         fmt::format("{}: learning rate eta = {} must be finite and > 0", owner, eta));
   }
   return eta;
@@ -38,7 +38,7 @@ WeightDecay checked_decay(const std::string& owner, WeightDecay decay) {
   checked_hyperparameter(owner, "weight decay lambda", decay.lambda, 0.0,
                          std::numeric_limits<double>::infinity());
   if (decay.n == 0) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "{}: weight decay n = 0, expected the training-set size (at least 1)", owner));
   }
   return decay;
@@ -123,7 +123,7 @@ void Optimizer<T>::load_state(const StateDict<T>& state) {
   const double eta = static_cast<double>(learning_rate(0, 0));
   const double count = static_cast<double>(steps(0, 0));
   if (!(count >= 0.0 && count == std::floor(count))) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         fmt::format("{}.load_state: steps = {} must be a whole number ≥ 0", name_, count));
   }
   set_learning_rate(eta);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "xgrad/optim/optimizer.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 namespace {
@@ -15,7 +16,7 @@ Matrix<double> scalar(double v) { return Matrix<double>({{v}}); }
 
 double checked_count(const std::string& owner, const char* what, double v) {
   if (!(v >= 0.0 && v == std::floor(v))) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         fmt::format("{}: {} = {} must be a whole number ≥ 0", owner, what, v));
   }
   return v;
@@ -26,7 +27,7 @@ double checked_count(const std::string& owner, const char* what, double v) {
 LearningRateSchedule::LearningRateSchedule(const char* owner, double initial_learning_rate)
     : initial_learning_rate_(initial_learning_rate), learning_rate_(initial_learning_rate) {
   if (!(std::isfinite(initial_learning_rate) && initial_learning_rate > 0.0)) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "{}: learning rate eta0 = {} must be finite and > 0", owner, initial_learning_rate));
   }
 }
@@ -51,7 +52,7 @@ void LearningRateSchedule::load_state(const StateDict<double>& state) {
   load_state_into(state, slots, owner);
   const double eta = staged[0].value(0, 0);
   if (!(std::isfinite(eta) && eta > 0.0)) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         fmt::format("{}: learning_rate = {} must be finite and > 0", owner, eta));
   }
   const double epochs = checked_count(owner, "epochs", staged[1].value(0, 0));
@@ -74,10 +75,10 @@ StepDecay::StepDecay(double initial_learning_rate, std::size_t step_epochs, doub
       step_epochs_(step_epochs),
       gamma_(gamma) {
   if (step_epochs == 0) {
-    throw std::invalid_argument("StepDecay: step_epochs = 0 must be at least 1");
+    throw InvalidArgument("StepDecay: step_epochs = 0 must be at least 1");
   }
   if (!(gamma > 0.0 && gamma <= 1.0)) {
-    throw std::invalid_argument(fmt::format("StepDecay: gamma = {} must be in (0, 1]", gamma));
+    throw InvalidArgument(fmt::format("StepDecay: gamma = {} must be in (0, 1]", gamma));
   }
 }
 
@@ -101,7 +102,7 @@ HalveOnPlateau::HalveOnPlateau(double initial_learning_rate, std::size_t patienc
       best_(goal == MetricGoal::maximize ? -std::numeric_limits<double>::infinity()
                                          : std::numeric_limits<double>::infinity()) {
   if (patience == 0) {
-    throw std::invalid_argument("HalveOnPlateau: patience = 0 must be at least 1");
+    throw InvalidArgument("HalveOnPlateau: patience = 0 must be at least 1");
   }
   checked_hyperparameter("HalveOnPlateau", "stop_fraction", stop_fraction,
                          std::numeric_limits<double>::min(), 1.0, true);

@@ -16,6 +16,7 @@
 #include "xgrad/layers/dropout.hpp"
 #include "xgrad/layers/penalty.hpp"
 #include "xgrad/optim/early_stopping.hpp"
+#include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
 namespace {
@@ -69,7 +70,7 @@ bool all_finite(const Module<T>& model) {
 template <class T>
 void check_widths(const Dataset<T>& data, const Dataset<T>& training, const char* what) {
   if (data.input_size() != training.input_size() || data.target_size() != training.target_size()) {
-    throw std::invalid_argument(fmt::format(
+    throw InvalidArgument(fmt::format(
         "train: the {} data has {} inputs and {} targets per example, the training data {} and {}",
         what, data.input_size(), data.target_size(), training.input_size(),
         training.target_size()));
@@ -144,11 +145,11 @@ double total_cost(Module<T>& model, const Cost& cost, const Dataset<T>& data, do
 template <class T>
 TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
                       const Dataset<T>& training, const TrainOptions<T>& options) {
-  if (options.batch_size == 0) throw std::invalid_argument("train: batch size 0, expected ≥ 1");
-  if (training.empty()) throw std::invalid_argument("train: the training data is empty");
+  if (options.batch_size == 0) throw InvalidArgument("train: batch size 0, expected ≥ 1");
+  if (training.empty()) throw InvalidArgument("train: the training data is empty");
   if (options.evaluation) check_widths(*options.evaluation, training, "evaluation");
   if (options.early_stopping > 0 && !options.evaluation) {
-    throw std::invalid_argument(
+    throw InvalidArgument(
         "train: early stopping watches the evaluation accuracy, but no evaluation data was given");
   }
   const std::size_t n = options.regularization_size ? options.regularization_size : training.size();
@@ -162,7 +163,7 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
   std::size_t first_epoch = 0;
   if (const TrainerState* r = options.resume) {
     if (r->dropout_generators.size() != dropouts.size()) {
-      throw std::invalid_argument(fmt::format(
+      throw InvalidArgument(fmt::format(
           "train: the state to resume has {} dropout generators, the model {} Dropout layers",
           r->dropout_generators.size(), dropouts.size()));
     }

@@ -46,8 +46,8 @@ TEST(Errors, mask_shape) {
 }
 
 TEST(Errors, reduction_axis) {
-  expect_error<std::invalid_argument>([] { sum(a, 2); }, {"sum", "axis 2"});
-  expect_error<std::invalid_argument>([] { mean(a, -1); }, {"mean", "axis -1"});
+  expect_error<InvalidArgument>([] { sum(a, 2); }, {"sum", "axis 2"});
+  expect_error<InvalidArgument>([] { mean(a, -1); }, {"mean", "axis -1"});
 }
 
 TEST(Errors, losses_check_targets) {
@@ -56,7 +56,7 @@ TEST(Errors, losses_check_targets) {
       {"binary_cross_entropy_with_logits", "(2, 4)", "(2, 3)"});
   expect_error<ShapeError>([] { softmax_log_likelihood(a, std::vector<std::size_t>{0}); },
                            {"softmax_log_likelihood", "1 labels", "(2, 3)"});
-  expect_error<std::invalid_argument>(
+  expect_error<InvalidArgument>(
       [] { softmax_log_likelihood(a, std::vector<std::size_t>{0, 3}); },
       {"label 3", "row 1", "3 classes"});
   expect_error<ShapeError>(

@@ -65,7 +65,7 @@ TEST(AtomicFile, failure_midway_keeps_the_previous_file_intact) {
     try {
       write_file_atomically(dir / "ckpt", next);
       ADD_FAILURE() << "no failure after " << after << " bytes";
-    } catch (const std::system_error& e) {
+    } catch (const IoError& e) {
       EXPECT_EQ(e.code(), std::errc::io_error);
       const std::string what = e.what();
       EXPECT_NE(what.find("cannot write " + (dir / "ckpt") + ": simulated write failure after " +
@@ -86,10 +86,10 @@ TEST(AtomicFile, failure_when_nothing_existed_creates_nothing) {
   TempDir dir;
   {
     ScopedEnv fail("XGRAD_TEST_FAIL_WRITE_AFTER_BYTES", "3");
-    EXPECT_THROW(write_file_atomically(dir / "new.json", "0123456789"), std::system_error);
+    EXPECT_THROW(write_file_atomically(dir / "new.json", "0123456789"), IoError);
   }
   EXPECT_TRUE(entries(dir).empty());
-  expect_error<std::system_error>(
+  expect_error<IoError>(
       [&] { write_file_atomically(dir / "no-such-dir/x.json", "data"); },
       {"cannot write", "no-such-dir/x.json: cannot create a temporary file beside it",
        "No such file or directory"});
@@ -103,8 +103,8 @@ TEST(AtomicFile, failed_model_save_keeps_the_previous_model) {
   const Sequential<double> new_net(Dense<double>(4, 3, Init::standard, std::uint64_t{1}));
   {
     ScopedEnv fail("XGRAD_TEST_FAIL_WRITE_AFTER_BYTES", "100");
-    EXPECT_THROW(save_model(dir / "model.json", new_net, Cost::quadratic()), std::system_error);
-    EXPECT_THROW(save_network2(dir / "model.json", new_net, Cost::quadratic()), std::system_error);
+    EXPECT_THROW(save_model(dir / "model.json", new_net, Cost::quadratic()), IoError);
+    EXPECT_THROW(save_network2(dir / "model.json", new_net, Cost::quadratic()), IoError);
   }
   EXPECT_EQ(read_all(dir / "model.json"), old_bytes);
   EXPECT_TRUE(test::same_network(old_net, load_model<double>(dir / "model.json").network));

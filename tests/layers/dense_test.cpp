@@ -93,7 +93,7 @@ TEST(Init, each_initializer_has_its_spread) {
     }
     EXPECT_EQ(init_from_string(to_string(c.init)), c.init);
   }
-  expect_error<std::invalid_argument>([] { init_from_string("glorot"); },
+  expect_error<InvalidArgument>([] { init_from_string("glorot"); },
                                       {"unknown initializer 'glorot'", "standard, large"});
 }
 
@@ -135,7 +135,7 @@ TEST(Dense, errors_name_the_bad_value_and_the_expected_one) {
                            {"Dense: input has 5 columns, expected 784"});
   expect_error<ShapeError>([] { Dense<double>(test::uniform(3, 2), test::uniform(2, 2)); },
                            {"Dense: bias has shape (2, 2), expected (1, 2)"});
-  expect_error<std::invalid_argument>([] { Dense<double>(0, 3, Init::standard, 1); },
+  expect_error<InvalidArgument>([] { Dense<double>(0, 3, Init::standard, 1); },
                                       {"Dense: in = 0, expected at least 1"});
 }
 

@@ -147,10 +147,10 @@ TEST(Dropout, equivalent_to_the_books_form) {
 }
 
 TEST(Dropout, rejects_p_outside_zero_one) {
-  expect_error<std::invalid_argument>([] { Dropout<double>(1.2, 1); },
+  expect_error<InvalidArgument>([] { Dropout<double>(1.2, 1); },
                                       {"Dropout: p = 1.2 must be in [0, 1)"});
-  expect_error<std::invalid_argument>([] { Dropout<double>(1.0, 1); }, {"p = 1 must be"});
-  expect_error<std::invalid_argument>([] { Dropout<double>(-0.1, 1); }, {"p = -0.1 must be"});
+  expect_error<InvalidArgument>([] { Dropout<double>(1.0, 1); }, {"p = 1 must be"});
+  expect_error<InvalidArgument>([] { Dropout<double>(-0.1, 1); }, {"p = -0.1 must be"});
   EXPECT_EQ(Dropout<double>(0.25, 1).describe(), "Dropout(0.25)");
 }
 

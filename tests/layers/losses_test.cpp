@@ -73,7 +73,7 @@ TEST(Cost, pairs_each_cost_with_its_output_and_fused_form) {
   EXPECT_EQ(Cost::log_likelihood().activate(Vard(z)).op(), std::string("softmax"));
   EXPECT_EQ(Cost::quadratic().output(), OutputActivation::sigmoid);
   EXPECT_EQ(Cost::cross_entropy().name(), "CrossEntropyCost");  // network2.py's JSON name
-  expect_error<std::invalid_argument>([] { Cost::from_name("HingeCost"); },
+  expect_error<InvalidArgument>([] { Cost::from_name("HingeCost"); },
                                       {"unknown cost 'HingeCost'", "QuadraticCost"});
 }
 
@@ -101,13 +101,13 @@ TEST(Losses, errors_name_the_shapes_and_values) {
   expect_error<ShapeError>([&] { log_likelihood_cost(a, y); }, {"log_likelihood_cost", "(2, 4)"});
   expect_error<ShapeError>([&] { log_likelihood_cost(a, std::vector<std::size_t>{0}); },
                            {"1 labels for outputs of shape (2, 3)"});
-  expect_error<std::invalid_argument>(
+  expect_error<InvalidArgument>(
       [&] { log_likelihood_cost(a, std::vector<std::size_t>{0, 3}); },
       {"label 3 of row 1 is out of range", "below 3"});
   Dense<double> layer(2, 2, Init::standard, 1);
-  expect_error<std::invalid_argument>([&] { l2_penalty(layer, -1.0, 10); },
+  expect_error<InvalidArgument>([&] { l2_penalty(layer, -1.0, 10); },
                                       {"l2_penalty: lambda = -1 must be finite and ≥ 0"});
-  expect_error<std::invalid_argument>([&] { l1_penalty(layer, 1.0, 0); },
+  expect_error<InvalidArgument>([&] { l1_penalty(layer, 1.0, 0); },
                                       {"l1_penalty: n = 0, expected the training-set size"});
 }
 

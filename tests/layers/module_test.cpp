@@ -110,12 +110,12 @@ TEST(Module, load_state_rejects_a_state_that_does_not_fit_and_changes_nothing) {
   const StateDict<double> good = net.state();
   StateDict<double> missing = good;
   missing.pop_back();
-  expect_error<std::invalid_argument>([&] { net.load_state(missing); },
+  expect_error<InvalidArgument>([&] { net.load_state(missing); },
                                       {"Sequential(Dense(3, 2)).load_state", "no entry '0.bias'",
                                        "(1, 2)"});
   StateDict<double> extra = good;
   extra.push_back({"9.weight", xt::zeros<double>({1, 1})});
-  expect_error<std::invalid_argument>([&] { net.load_state(extra); },
+  expect_error<InvalidArgument>([&] { net.load_state(extra); },
                                       {"unexpected entry '9.weight'"});
   StateDict<double> wrong = good;
   wrong[0].value = xt::zeros<double>({2, 3});
@@ -124,7 +124,7 @@ TEST(Module, load_state_rejects_a_state_that_does_not_fit_and_changes_nothing) {
                            {"entry '0.weight' has shape (2, 3), expected (3, 2)"});
   StateDict<double> twice = good;
   twice.push_back(good[0]);
-  expect_error<std::invalid_argument>([&] { net.load_state(twice); },
+  expect_error<InvalidArgument>([&] { net.load_state(twice); },
                                       {"two entries named '0.weight'"});
   const StateDict<double> after = net.state();
   for (std::size_t k = 0; k < good.size(); ++k) EXPECT_EQ(after[k].value, good[k].value);
@@ -139,9 +139,9 @@ TEST(Module, registration_rejects_bad_names) {
     Vard forward(const Vard& x) override { return x; }
     std::string describe() const override { return "Bad"; }
   };
-  expect_error<std::invalid_argument>([] { Bad("w"); }, {"Bad", "name 'w' is already taken"});
-  expect_error<std::invalid_argument>([] { Bad("a.b"); }, {"Bad", "name 'a.b'", "no '.'"});
-  expect_error<std::invalid_argument>([] { Bad(""); }, {"name ''", "non-empty"});
+  expect_error<InvalidArgument>([] { Bad("w"); }, {"Bad", "name 'w' is already taken"});
+  expect_error<InvalidArgument>([] { Bad("a.b"); }, {"Bad", "name 'a.b'", "no '.'"});
+  expect_error<InvalidArgument>([] { Bad(""); }, {"name ''", "non-empty"});
 }
 
 TEST(Module, parameters_must_be_leaves) {
@@ -156,10 +156,10 @@ TEST(Sequential, access_and_errors) {
   EXPECT_EQ(net.size(), 2u);
   EXPECT_EQ(net.at<Dense<double>>(0).out_features(), 3u);
   EXPECT_EQ(net[1].describe(), "Sigmoid");
-  expect_error<std::out_of_range>([&] { net[2]; }, {"index 2 is out of range", "2 modules"});
-  expect_error<std::invalid_argument>([&] { net.at<Dense<double>>(1); },
+  expect_error<InvalidArgument>([&] { net[2]; }, {"index 2 is out of range", "2 modules"});
+  expect_error<InvalidArgument>([&] { net.at<Dense<double>>(1); },
                                       {"module 1 is Sigmoid"});
-  expect_error<std::invalid_argument>([&] { net.add(std::shared_ptr<Module<double>>()); },
+  expect_error<InvalidArgument>([&] { net.add(std::shared_ptr<Module<double>>()); },
                                       {"submodule '2' is null"});
   // Empty: the identity.
   Sequential<double> empty;

@@ -185,7 +185,7 @@ TEST(Network2, networks_network2_cannot_represent_are_refused_with_the_reason) {
     }
     std::vector<const char*> fragments = c.fragments;
     fragments.push_back("cannot save in network2.py's format: ");
-    expect_error<std::invalid_argument>([&] { save_network2(dir / "n.json", c.net, c.cost); },
+    expect_error<InvalidArgument>([&] { save_network2(dir / "n.json", c.net, c.cost); },
                                         {fragments[0], fragments.back()});
     EXPECT_FALSE(std::filesystem::exists(dir / "n.json"));
   }

@@ -1,5 +1,6 @@
-// The README's "Layers, losses, optimizers" example, compiled and run as written (on a
-// random mini-batch), so the documentation cannot drift from the API.
+// The README's examples ("Using the engine": a new primitive op and second derivatives;
+// "Layers, losses, optimizers"), compiled and run as written (on a random mini-batch), so
+// the documentation cannot drift from the API.
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,43 @@
 
 namespace xgrad {
 namespace {
+
+// --- as in README.md ---
+Vard softplus(const Vard& z) {                            // ln(1 + e^z), its own node
+  Matrix<double> value = xt::log1p(xt::exp(z.value()));
+  return make_op<double>("softplus", std::move(value), {z},
+                         [](const BackwardContext<double>& c) -> Grads<double> {
+                           return {c.grad_output * sigmoid(c.inputs[0])};  // ∂/∂z = σ(z)
+                         });
+}
+// --- end ---
+
+TEST(Readme, new_primitive_op_example) {
+  const GradcheckFunction f = [](const std::vector<Vard>& v) { return softplus(v[0]); };
+  const std::vector<Matrix<double>> inputs = {test::uniform(2, 3)};
+  EXPECT_TRUE(gradcheck(f, inputs, "softplus").passed);
+  EXPECT_TRUE(gradgradcheck(f, inputs, "softplus").passed);
+}
+
+TEST(Readme, second_derivatives_example) {
+  // --- as in README.md ---
+  Vard w(Matrix<double>{{0.5, -1.0}}, true);
+  auto f = [&] { return sum(exp(w * w)); };                // any scalar function of w
+  GradOptions keep_graph;
+  keep_graph.create_graph = true;
+  Vard g = grad(f(), {w}, keep_graph)[0];                   // ∇f, itself differentiable
+  std::vector<Matrix<double>> hv = hvp<double>(f, {w}, {Matrix<double>{{1.0, 0.0}}});  // H·v
+  Matrix<double> h = hessian<double>(f, {w});               // 2×2, symmetric
+  // --- end ---
+  // f = Σ e^(w²): ∂f/∂w = 2w e^(w²), ∂²f/∂w² = (2 + 4w²) e^(w²), no cross terms.
+  const double w0 = 0.5, w1 = -1.0;
+  EXPECT_NEAR(g.value()(0, 0), 2 * w0 * std::exp(w0 * w0), 1e-14);
+  EXPECT_TRUE(g.requires_grad());
+  EXPECT_NEAR(hv[0](0, 0), (2 + 4 * w0 * w0) * std::exp(w0 * w0), 1e-13);
+  EXPECT_EQ(hv[0](0, 1), 0.0);
+  EXPECT_NEAR(h(1, 1), (2 + 4 * w1 * w1) * std::exp(w1 * w1), 1e-13);
+  EXPECT_EQ(h(0, 1), h(1, 0));
+}
 
 TEST(Readme, layers_losses_optimizers_example) {
   const Matrix<double> x = test::uniform(10, 784, 0.0, 1.0);

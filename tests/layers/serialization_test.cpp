@@ -196,19 +196,19 @@ TEST(ModelFile, float64_file_loads_as_float_rounded_to_nearest) {
 
 TEST(ModelFile, saving_non_finite_parameters_is_refused) {
   Sequential<double> net(Dense<double>(Matrix<double>{{1.0, std::nan("")}}, Matrix<double>{{0.0, 0.0}}));
-  expect_error<std::invalid_argument>(
+  expect_error<InvalidArgument>(
       [&] { model_to_string(net, Cost::cross_entropy()); },
       {"cannot save layers[0] (Dense(1, 2)) weights[1][0]: it is nan",
        "only finite values"});
   TempDir dir;
-  EXPECT_THROW(save_model(dir / "nan.json", net, Cost::cross_entropy()), std::invalid_argument);
+  EXPECT_THROW(save_model(dir / "nan.json", net, Cost::cross_entropy()), InvalidArgument);
   EXPECT_FALSE(std::filesystem::exists(dir / "nan.json"));
 }
 
 TEST(ModelFile, trainer_state_must_be_an_object) {
   TrainingState<double> training;
   training.trainer = json::array({1, 2});
-  expect_error<std::invalid_argument>(
+  expect_error<InvalidArgument>(
       [&] { model_to_string(Sequential<double>(), Cost::cross_entropy(), training); },
       {"trainer state", "array", "expected a JSON object"});
 }
@@ -284,7 +284,7 @@ TYPED_TEST(ModelFile, registered_custom_module_round_trips) {
 
 TEST(ModelFile, unregistered_custom_module_is_named_when_saving_and_loading) {
   Sequential<double> net(Dense<double>(2, 2, Init::standard, std::uint64_t{3}), Unregistered());
-  expect_error<std::invalid_argument>([&] { model_to_string(net, Cost::cross_entropy()); },
+  expect_error<InvalidArgument>([&] { model_to_string(net, Cost::cross_entropy()); },
                                       {"cannot save layers[1] (Unregistered)",
                                        "neither built in nor registered", "register_module_type"});
   const std::string text = R"({"format":"xgrad","version":1,"dtype":"float64",
@@ -322,16 +322,16 @@ TEST(ModelFile, registration_rules) {
   register_scale<double>();
   auto save = [](const Module<double>&) { return json(); };
   auto load = [](const json&) { return std::shared_ptr<Module<double>>(); };
-  expect_error<std::invalid_argument>(
+  expect_error<InvalidArgument>(
       [&] { register_module_type<double>("Dense", typeid(Unregistered), {save, load}); },
       {"\"Dense\" is a built-in module type"});
-  expect_error<std::invalid_argument>(
+  expect_error<InvalidArgument>(
       [&] { register_module_type<double>("Scale", typeid(Unregistered), {save, load}); },
       {"\"Scale\" is already registered"});
-  expect_error<std::invalid_argument>(
+  expect_error<InvalidArgument>(
       [&] { register_module_type<double>("Scale2", typeid(Scale<double>), {save, load}); },
       {"already registered as \"Scale\""});
-  expect_error<std::invalid_argument>(
+  expect_error<InvalidArgument>(
       [&] { register_module_type<double>("Nothing", typeid(Unregistered), {save, nullptr}); },
       {"needs both a save and a load function"});
   // Unregistering makes the name unknown again; registering again restores it.

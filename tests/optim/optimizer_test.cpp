@@ -203,11 +203,11 @@ TEST(Optimizer, load_state_rejects_another_optimizers_state) {
   Dense<double> layer(2, 2, Init::standard, 4);
   Momentum<double> momentum(layer.parameters(), 0.1, 0.9);
   Adam<double> adam(layer.parameters());
-  expect_error<std::invalid_argument>([&] { adam.load_state(momentum.state()); },
+  expect_error<InvalidArgument>([&] { adam.load_state(momentum.state()); },
                                       {"Adam.load_state", "no entry 'weight.first_moment'"});
   StateDict<double> bad = momentum.state();
   bad[1].value(0, 0) = 2.5;
-  expect_error<std::invalid_argument>([&] { momentum.load_state(bad); },
+  expect_error<InvalidArgument>([&] { momentum.load_state(bad); },
                                       {"steps = 2.5 must be a whole number"});
 }
 
@@ -216,29 +216,29 @@ TEST(Optimizer, learning_rate_can_change_between_steps) {
   SGD<double> sgd(params, 0.1);
   sgd.set_learning_rate(0.05);
   EXPECT_EQ(sgd.learning_rate(), 0.05);
-  expect_error<std::invalid_argument>([&] { sgd.set_learning_rate(0.0); },
+  expect_error<InvalidArgument>([&] { sgd.set_learning_rate(0.0); },
                                       {"SGD: learning rate eta = 0 must be finite and > 0"});
 }
 
 TEST(Optimizer, hyperparameter_errors_name_value_and_range) {
   const auto params = two_parameters();
-  expect_error<std::invalid_argument>([&] { SGD<double>(params, -0.1); },
+  expect_error<InvalidArgument>([&] { SGD<double>(params, -0.1); },
                                       {"SGD: learning rate eta = -0.1 must be finite and > 0"});
-  expect_error<std::invalid_argument>([&] { Momentum<double>(params, 0.1, 1.5); },
+  expect_error<InvalidArgument>([&] { Momentum<double>(params, 0.1, 1.5); },
                                       {"Momentum: mu = 1.5 must be in [0, 1]"});
-  expect_error<std::invalid_argument>([&] { Nesterov<double>(params, 0.1, -0.5); },
+  expect_error<InvalidArgument>([&] { Nesterov<double>(params, 0.1, -0.5); },
                                       {"Nesterov: mu = -0.5 must be in [0, 1]"});
   AdamOptions beta;
   beta.beta1 = 1.0;
-  expect_error<std::invalid_argument>([&] { Adam<double>(params, beta); },
+  expect_error<InvalidArgument>([&] { Adam<double>(params, beta); },
                                       {"Adam: beta1 = 1 must be in [0, 1)"});
   AdamOptions eps;
   eps.epsilon = 0.0;
-  expect_error<std::invalid_argument>([&] { Adam<double>(params, eps); },
+  expect_error<InvalidArgument>([&] { Adam<double>(params, eps); },
                                       {"Adam: epsilon = 0 must be"});
-  expect_error<std::invalid_argument>([&] { SGD<double>(params, 0.1, WeightDecay{-1.0, 10}); },
+  expect_error<InvalidArgument>([&] { SGD<double>(params, 0.1, WeightDecay{-1.0, 10}); },
                                       {"SGD: weight decay lambda = -1 must be finite and ≥ 0"});
-  expect_error<std::invalid_argument>([&] { SGD<double>(params, 0.1, WeightDecay{1.0, 0}); },
+  expect_error<InvalidArgument>([&] { SGD<double>(params, 0.1, WeightDecay{1.0, 0}); },
                                       {"SGD: weight decay n = 0, expected the training-set size"});
 }
 

@@ -81,7 +81,7 @@ TEST(Schedule, state_round_trip) {
   }
   // A step-decay state does not fit a halve-on-plateau schedule.
   StepDecay step(0.5, 2);
-  expect_error<std::invalid_argument>([&] { a.load_state(step.state()); },
+  expect_error<InvalidArgument>([&] { a.load_state(step.state()); },
                                       {"HalveOnPlateau", "load_state", "no entry 'best'"});
   StepDecay step2(0.5, 2);
   step.on_epoch_end(0);
@@ -91,13 +91,13 @@ TEST(Schedule, state_round_trip) {
 }
 
 TEST(Schedule, errors_name_the_bad_value) {
-  expect_error<std::invalid_argument>([] { ConstantLearningRate(0.0); },
+  expect_error<InvalidArgument>([] { ConstantLearningRate(0.0); },
                                       {"ConstantLearningRate: learning rate eta0 = 0"});
-  expect_error<std::invalid_argument>([] { StepDecay(0.1, 0); }, {"step_epochs = 0"});
-  expect_error<std::invalid_argument>([] { StepDecay(0.1, 2, 1.5); },
+  expect_error<InvalidArgument>([] { StepDecay(0.1, 0); }, {"step_epochs = 0"});
+  expect_error<InvalidArgument>([] { StepDecay(0.1, 2, 1.5); },
                                       {"StepDecay: gamma = 1.5 must be in (0, 1]"});
-  expect_error<std::invalid_argument>([] { HalveOnPlateau(0.1, 0); }, {"patience = 0"});
-  expect_error<std::invalid_argument>([] { HalveOnPlateau(0.1, 5, MetricGoal::maximize, 1.0); },
+  expect_error<InvalidArgument>([] { HalveOnPlateau(0.1, 0); }, {"patience = 0"});
+  expect_error<InvalidArgument>([] { HalveOnPlateau(0.1, 5, MetricGoal::maximize, 1.0); },
                                       {"HalveOnPlateau: stop_fraction = 1 must be in"});
 }
 

@@ -165,19 +165,19 @@ TEST(Trainer, divergence_is_reported_with_epoch_and_batch) {
 TEST(Trainer, rejects_bad_options) {
   Network<double> net({4, 3});
   const Dataset<double> training = toy_data(10, 11);
-  test::expect_error<std::invalid_argument>([&] { net.sgd(training, 1, 0, 0.1); },
+  test::expect_error<InvalidArgument>([&] { net.sgd(training, 1, 0, 0.1); },
                                             {"batch size 0"});
   SgdOptions<double> o;
   o.early_stopping = 3;
-  test::expect_error<std::invalid_argument>([&] { net.sgd(training, 1, 10, 0.1, o); },
+  test::expect_error<InvalidArgument>([&] { net.sgd(training, 1, 10, 0.1, o); },
                                             {"early stopping", "evaluation data"});
   const Dataset<double> wrong = Dataset<double>::classification(
       Matrix<double>(xt::zeros<double>({5, 6})), std::vector<std::size_t>(5, 0), 3);
   o.early_stopping = 0;
   o.evaluation_data = &wrong;
-  test::expect_error<std::invalid_argument>([&] { net.sgd(training, 1, 10, 0.1, o); },
+  test::expect_error<InvalidArgument>([&] { net.sgd(training, 1, 10, 0.1, o); },
                                             {"evaluation data has 6 inputs"});
-  test::expect_error<std::invalid_argument>([] { Network<double>({784}); }, {"at least 2"});
+  test::expect_error<InvalidArgument>([] { Network<double>({784}); }, {"at least 2"});
 }
 
 TEST(Trainer, resumed_run_equals_uninterrupted_run) {

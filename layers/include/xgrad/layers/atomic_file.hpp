@@ -15,7 +15,7 @@ namespace xgrad {
 /// renamed over `path`; the directory is then fsync'ed too (best effort), so the rename
 /// survives a crash. On any failure — the directory is not writable, the disk is full, a
 /// write or the fsync fails — the temporary file is removed and `path` is left exactly as
-/// it was (or absent if it was absent), and std::system_error is thrown with the failing
+/// it was (or absent if it was absent), and xgrad::IoError is thrown with the failing
 /// call's errno and a message naming `path` and the step that failed.
 ///
 /// A symbolic link at `path` is replaced by a regular file (the link is not followed).

@@ -85,9 +85,9 @@ namespace xgrad {
 /// message starts with the file (or the source name given to a parse function), then the
 /// JSON path of the bad element, what was wrong and what was expected, e.g.
 /// `net.json: layers[2].weights[3]: row has 4 numbers, expected 5 like row 0`.
-class ModelFormatError : public std::runtime_error {
+class ModelFormatError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  using Error::Error;
 };
 
 /// The version of xgrad's model format that this library writes (and the newest it reads).
