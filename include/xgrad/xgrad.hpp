@@ -37,7 +37,11 @@
 #include <xgrad/layers/state.hpp>
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/checkpoint.hpp>
+#include <xgrad/optim/conjugate_gradient.hpp>
 #include <xgrad/optim/early_stopping.hpp>
+#include <xgrad/optim/hessian_free.hpp>
+#include <xgrad/optim/lbfgs.hpp>
+#include <xgrad/optim/line_search.hpp>
 #include <xgrad/optim/momentum.hpp>
 #include <xgrad/optim/network.hpp>
 #include <xgrad/optim/nesterov.hpp>

@@ -75,6 +75,33 @@ void Optimizer<T>::step() {
 }
 
 template <class T>
+double Optimizer<T>::step(const Objective<T>& objective) {
+  zero_grad();
+  const Var<T> loss = objective();
+  count_evaluations(1);
+  loss.backward();
+  step();
+  return static_cast<double>(loss.item());
+}
+
+template <class T>
+void Optimizer<T>::require_objective() const {
+  throw GraphError(fmt::format("{}.step(): this optimizer evaluates the loss itself; call "
+                               "step(objective) with a function that computes the loss",
+                               name_));
+}
+
+template <class T>
+void Optimizer<T>::update(std::size_t, Matrix<T>&, const Matrix<T>&, T) {
+  require_objective();
+}
+
+template <class T>
+void Optimizer<T>::add_state(const std::string& name, Matrix<T>* target) {
+  extra_state_.emplace_back(name, target);
+}
+
+template <class T>
 void Optimizer<T>::zero_grad() {
   for (const Parameter<T>& p : parameters_) p.var.zero_grad();
 }
@@ -104,6 +131,7 @@ StateDict<T> Optimizer<T>::state() const {
       state.push_back({parameters_[k].name + "." + buffer_names_[b], buffers_[b][k]});
     }
   }
+  for (const auto& [name, target] : extra_state_) state.push_back({name, *target});
   return state;
 }
 
@@ -111,13 +139,17 @@ template <class T>
 void Optimizer<T>::load_state(const StateDict<T>& state) {
   Matrix<T> learning_rate = xt::zeros<T>({1, 1}), steps = xt::zeros<T>({1, 1});
   std::vector<Matrix<T>> staged;  // buffers are written only once everything checks out
-  staged.reserve(buffers_.size() * parameters_.size());
+  staged.reserve(buffers_.size() * parameters_.size() + extra_state_.size());  // no reallocation: slots point into it
   std::vector<StateSlot<T>> slots{{"learning_rate", &learning_rate}, {"steps", &steps}};
   for (std::size_t b = 0; b < buffers_.size(); ++b) {
     for (std::size_t k = 0; k < parameters_.size(); ++k) {
       staged.push_back(buffers_[b][k]);
       slots.push_back({parameters_[k].name + "." + buffer_names_[b], &staged.back()});
     }
+  }
+  for (const auto& entry : extra_state_) {
+    staged.push_back(*entry.second);
+    slots.push_back({entry.first, &staged.back()});
   }
   load_state_into(state, slots, name_ + ".load_state");
   const double eta = static_cast<double>(learning_rate(0, 0));
@@ -132,6 +164,7 @@ void Optimizer<T>::load_state(const StateDict<T>& state) {
   for (auto& per_parameter : buffers_) {
     for (Matrix<T>& buffer : per_parameter) buffer = std::move(staged[i++]);
   }
+  for (auto& entry : extra_state_) *entry.second = std::move(staged[i++]);
 }
 
 #define XGRAD_INSTANTIATE(T) template class Optimizer<T>;

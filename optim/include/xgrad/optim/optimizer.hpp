@@ -1,8 +1,11 @@
 #pragma once
 /// @file
-/// Optimizer: the base of the update rules (SGD, Momentum, Nesterov, Adam).
+/// Optimizer: the base of the update rules — the first-order ones (SGD, Momentum,
+/// Nesterov, Adam) and those that evaluate the loss themselves (L-BFGS, Hessian-free,
+/// nonlinear conjugate gradient).
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,10 +23,18 @@ struct WeightDecay {
   std::size_t n = 1;    ///< the training-set size n
 };
 
+/// The loss at the parameters' current values, as a 1×1 Var with its graph (the optimizer
+/// differentiates it, once or twice): PyTorch's closure, without the backward call.
+template <class T>
+using Objective = std::function<Var<T>()>;
+
 /// Base of the optimizers: holds the parameters, applies weight decay and one update rule
 /// per parameter, and saves/restores its state.
 ///
-/// Usage per mini-batch: zero_grad(); loss.backward(); step().
+/// Usage per mini-batch: zero_grad(); loss.backward(); step(). Or, for any optimizer,
+/// step(objective), which evaluates the loss as often as the rule needs — once for the
+/// first-order rules, more in a line search, plus Hessian-vector products for
+/// Hessian-free — and returns the loss before the step.
 /// Parameters whose Var does not require grad are frozen: step() skips them.
 template <class T>
 class Optimizer {
@@ -41,7 +52,14 @@ class Optimizer {
   /// naming the first parameter that requires grad but has none (backward() did not reach
   /// it since the last zero_grad(): its loss does not depend on it, or backward() was not
   /// called).
-  void step();
+  virtual void step();
+  /// One step that evaluates the objective itself. The first-order rules evaluate it once,
+  /// call backward() and step(); the others override it. Returns the loss at the
+  /// parameters before the step.
+  virtual double step(const Objective<T>& objective);
+  /// Number of evaluations so far: gradients (and, for Hessian-free, Hessian-vector
+  /// products) computed by step(objective) — the cost measure of the comparisons.
+  std::size_t evaluations() const noexcept { return evaluations_; }
   /// Forgets the gradients of all parameters.
   void zero_grad();
 
@@ -78,12 +96,23 @@ class Optimizer {
   std::size_t add_buffer(const std::string& name);
   /// Buffer `which` of parameter `index`.
   Matrix<T>& buffer(std::size_t which, std::size_t index) { return buffers_[which][index]; }
+  /// Adds a matrix of the subclass's own (a history, a damping factor) to state(), saved
+  /// under `name` with the shape it has now; `target` must outlive the optimizer's use.
+  void add_state(const std::string& name, Matrix<T>* target);
+  /// Counts `n` evaluations (see evaluations()).
+  void count_evaluations(std::size_t n) noexcept { evaluations_ += n; }
+  /// Counts a step taken by step(objective) in a subclass (steps()).
+  void count_step() noexcept { ++steps_; }
+  /// Throws GraphError: this optimizer needs step(objective) (its step() override calls it).
+  [[noreturn]] void require_objective() const;
 
   /// The update rule: changes `value`, parameter `index`'s value, given its gradient
   /// `grad`, after scaling it by the weight decay factor `keep` (1 − ηλ/n for weights under
   /// decay, else 1) — in the same pass, so that a step reads and writes each parameter once
   /// (steps() already counts this step).
-  virtual void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep) = 0;
+  /// Rules that do not work parameter by parameter (L-BFGS, …) override step() instead;
+  /// this default then throws.
+  virtual void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep);
 
  private:
   std::string name_;
@@ -91,6 +120,8 @@ class Optimizer {
   double learning_rate_;
   WeightDecay decay_;
   std::size_t steps_ = 0;
+  std::size_t evaluations_ = 0;
+  std::vector<std::pair<std::string, Matrix<T>*>> extra_state_;
   std::vector<std::string> buffer_names_;
   std::vector<std::vector<Matrix<T>>> buffers_;  // [buffer][parameter]
 };
