@@ -75,6 +75,24 @@ TEST(Readme, layers_losses_optimizers_example) {
   EXPECT_EQ(sgd.learning_rate(), 0.5);
 }
 
+// The README's "Beyond first order" lines, in the context of the example above.
+TEST(Readme, beyond_first_order_example) {
+  const Matrix<double> x = test::uniform(20, 784, 0.0, 1.0);
+  const Matrix<double> y = test::one_hot(test::random_labels(20, 10), 10);
+  const std::size_t n = 50000;
+  Rng rng(42);
+  Sequential<double> net(Dense<double>(784, 30, Init::standard, rng), Sigmoid<double>(),
+                         Dense<double>(30, 10, Init::standard, rng));
+  const Cost cost = Cost::cross_entropy();
+  const auto loss = [&] { return cost.on_logits(net(Vard(x)), y) + l2_penalty(net, 5.0, n); };
+  const double before = loss().item();
+  // --- as in README.md ---
+  LBFGS<double> lbfgs(net.parameters());                  // or HessianFree, NonlinearCG, SGD, …
+  lbfgs.step([&] { return cost.on_logits(net(Vard(x)), y) + l2_penalty(net, 5.0, n); });
+  // --- end ---
+  EXPECT_LT(loss().item(), 0.5 * before);
+}
+
 // The README's "Saving and loading" example, run in a temporary directory.
 TEST(Readme, saving_and_loading_example) {
   test::TempDir dir;
