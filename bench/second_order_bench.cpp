@@ -5,7 +5,10 @@
 // replacement operator new: the graph, its gradients and the temporaries).
 //
 //   build/bin/xgrad-bench-second-order                 Hv/gradient time and memory ratios
+//   XGRAD_REUSE_BUFFERS=1 build/bin/xgrad-bench-second-order    the same after
+//                                                      reuse_large_buffers() (memory.hpp)
 
+#include <cstdlib>
 #include <random>
 
 #include <benchmark/benchmark.h>
@@ -16,6 +19,12 @@
 
 namespace xgrad {
 namespace {
+
+// The allocator setting of memory.hpp, when asked for, before any benchmark runs.
+const bool tuned = [] {
+  const char* v = std::getenv("XGRAD_REUSE_BUFFERS");
+  return v != nullptr && *v == '1' && reuse_large_buffers();
+}();
 
 struct Problem {
   Matrix<double> x, y;
@@ -47,6 +56,7 @@ struct Problem {
 };
 
 void report_bytes(benchmark::State& state, std::size_t before) {
+  state.counters["reuse_large_buffers"] = tuned ? 1 : 0;
   state.counters["bytes_per_evaluation"] = benchmark::Counter(
       static_cast<double>(bench::allocated_bytes() - before) / static_cast<double>(state.iterations()));
 }

@@ -344,6 +344,7 @@ void draw_pictures(const fs::path& dir) {
 }
 
 int run(const Args& args) {
+  reuse_large_buffers();  // full-batch graphs allocate many large temporaries per pass
   const fs::path out(args.out);
   fs::create_directories(out);
   if (args.pictures) {

@@ -7,6 +7,7 @@
 #include <xgrad/autograd/differentiate.hpp>
 #include <xgrad/autograd/errors.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
+#include <xgrad/autograd/memory.hpp>
 #include <xgrad/autograd/gradcheck.hpp>
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/autograd/random.hpp>

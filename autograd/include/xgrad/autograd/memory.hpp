@@ -1,0 +1,19 @@
+#pragma once
+/// @file
+/// Process-wide memory settings that help the engine (opt-in).
+
+namespace xgrad {
+
+/// Asks the C library's malloc to keep freed large buffers for reuse instead of returning
+/// them to the system at once, and returns whether it could. With glibc, a buffer above the
+/// mmap threshold (128 KiB at first) is mapped afresh on each allocation and every page of
+/// it faults on first touch; a graph over large matrices (a 784 × 100 weight is 627 KB in
+/// float64) allocates many such temporaries per pass. Measured on [784, 100, 10] at batch
+/// 100 (xgrad-bench-second-order): a Hessian-vector product took 5.5× a gradient by default
+/// and about 2.7× with this setting. It raises glibc's mmap threshold to 64 MiB and its trim
+/// threshold to 256 MiB (mallopt), so the process keeps up to that much freed memory. A
+/// process-wide choice, so the library never makes it by itself: programs call it (as
+/// xgrad-optimizers does). Does nothing and returns false on other C libraries.
+bool reuse_large_buffers() noexcept;
+
+}  // namespace xgrad
