@@ -232,3 +232,21 @@ TEST(Conventions, fused_losses_average_over_rows_not_elements) {
 
 }  // namespace
 }  // namespace xgrad
+
+namespace xgrad {
+namespace {
+
+TEST(Memory, reuse_large_buffers_takes_effect_with_glibc) {
+#if defined(__GLIBC__)
+  EXPECT_TRUE(reuse_large_buffers());
+  // Still allocates and frees as before.
+  const Vard big(Matrix<double>(xt::ones<double>({1000, 1000})), true);
+  sum(big * 2.0).backward();
+  EXPECT_EQ(big.grad()(999, 999), 2.0);
+#else
+  EXPECT_FALSE(reuse_large_buffers());
+#endif
+}
+
+}  // namespace
+}  // namespace xgrad

@@ -10,7 +10,7 @@ namespace xgrad {
 /// it faults on first touch; a graph over large matrices (a 784 × 100 weight is 627 KB in
 /// float64) allocates many such temporaries per pass. Measured on [784, 100, 10] at batch
 /// 100 (xgrad-bench-second-order): a Hessian-vector product took 5.5× a gradient by default
-/// and about 2.7× with this setting. It raises glibc's mmap threshold to 64 MiB and its trim
+/// and about 2.7× with this setting. It raises glibc's mmap threshold to 32 MiB (its maximum) and its trim
 /// threshold to 256 MiB (mallopt), so the process keeps up to that much freed memory. A
 /// process-wide choice, so the library never makes it by itself: programs call it (as
 /// xgrad-optimizers does). Does nothing and returns false on other C libraries.
