@@ -37,6 +37,7 @@
 #include <xgrad/layers/state.hpp>
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/checkpoint.hpp>
+#include <xgrad/optim/data_parallel.hpp>
 #include <xgrad/optim/early_stopping.hpp>
 #include <xgrad/optim/momentum.hpp>
 #include <xgrad/optim/network.hpp>
