@@ -32,31 +32,38 @@ void GradientAllreducer<T>::flush() {
 }
 
 template <class T>
-void GradientAllreducer<T>::reduce(const std::vector<Parameter<T>>& parameters) {
+void GradientAllreducer<T>::reduce(const std::vector<Parameter<T>>& parameters, double* extra,
+                                   std::size_t count) {
   last_buckets_ = 0;
-  // Which parameters some process has a gradient for: one small message.
-  has_grad_.assign(parameters.size(), 0);
-  for (std::size_t i = 0; i < parameters.size(); ++i) has_grad_[i] = parameters[i].var.has_grad();
-  comm_.max(has_grad_.data(), has_grad_.size());
-
-  for (std::size_t i = 0; i < parameters.size(); ++i) {
-    if (!has_grad_[i]) continue;
-    const Var<T>& var = parameters[i].var;
-    if (!var.has_grad()) var.set_grad(xt::zeros<T>(var.value().shape()));  // contributes zeros
-    // Pack this gradient, cutting it where a bucket fills up.
-    T* data = var.mutable_grad().data();
-    std::size_t left = var.mutable_grad().size();
-    while (left > 0) {
-      const std::size_t take = std::min(left, buffer_.size() - used_);
+  // Appends data[0, n) to the stream of buckets, cutting it where a bucket fills up.
+  const auto pack = [&](T* data, std::size_t n) {
+    while (n > 0) {
+      const std::size_t take = std::min(n, buffer_.size() - used_);
       std::copy_n(data, take, buffer_.data() + used_);
       segments_.emplace_back(data, take);
       used_ += take;
       data += take;
-      left -= take;
+      n -= take;
       if (used_ == buffer_.size()) flush();
     }
+  };
+  tail_.assign(parameters.size() + count, T(0));
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    const Var<T>& var = parameters[i].var;
+    if (!var.requires_grad()) continue;  // frozen everywhere alike
+    tail_[i] = var.has_grad() ? T(1) : T(0);
+    if (!var.has_grad()) var.set_grad(xt::zeros<T>(var.value().shape()));  // contributes zeros
+    Matrix<T>& grad = var.mutable_grad();
+    pack(grad.data(), grad.size());
   }
+  for (std::size_t k = 0; k < count; ++k) tail_[parameters.size() + k] = T(extra[k]);
+  pack(tail_.data(), tail_.size());
   if (used_ > 0) flush();
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    const Var<T>& var = parameters[i].var;
+    if (var.requires_grad() && tail_[i] == T(0)) var.zero_grad();  // no process had one
+  }
+  for (std::size_t k = 0; k < count; ++k) extra[k] = double(tail_[parameters.size() + k]);
 }
 
 #define XGRAD_INSTANTIATE(T) template class GradientAllreducer<T>;

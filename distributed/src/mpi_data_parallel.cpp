@@ -19,8 +19,9 @@ std::size_t MpiDataParallel<T>::size() const {
 }
 
 template <class T>
-void MpiDataParallel<T>::reduce_gradients(const std::vector<Parameter<T>>& parameters) {
-  reducer_.reduce(parameters);
+void MpiDataParallel<T>::reduce_gradients(const std::vector<Parameter<T>>& parameters,
+                                          std::vector<double>& values) {
+  reducer_.reduce(parameters, values.data(), values.size());
 }
 
 template <class T>

@@ -254,7 +254,9 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
   // weighted by its share of the rows, so that the summed gradient is that of the mean over
   // the whole batch; the L1 term, a function of the (equal) parameters, is added by rank 0
   // only, so the sum counts it once. (L2 is the optimizer's weight decay, applied by every
-  // process to the same summed gradient.) Returns false when the cost is not finite.
+  // process to the same summed gradient.) The cost is summed with the gradients, so every
+  // process sees the same one and all stop together, before the step, when it is not
+  // finite (returning false).
   DataParallel<T>* const dp =
       options.data_parallel && options.data_parallel->size() > 1 ? options.data_parallel : nullptr;
   const bool is_root = !dp || dp->rank() == 0;
@@ -273,7 +275,9 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
       loss = loss.defined() ? loss + l1_penalty(model, options.l1, n) : l1_penalty(model, options.l1, n);
     }
     std::vector<double> value{loss.defined() ? double(loss.item()) : 0.0};
-    dp->sum(value);  // every process sees the same cost, so all stop together
+    optimizer.zero_grad();
+    if (loss.defined()) loss.backward();
+    dp->reduce_gradients(optimizer.parameters(), value);
     if (!std::isfinite(value[0])) {
       history.stop_reason = StopReason::diverged;
       history.stop_message = fmt::format(
@@ -282,9 +286,6 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
           value[0], epoch, batch_index, optimizer.learning_rate());
       return false;
     }
-    optimizer.zero_grad();
-    if (loss.defined()) loss.backward();
-    dp->reduce_gradients(optimizer.parameters());
     optimizer.step();
     return true;
   };

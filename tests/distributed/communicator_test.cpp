@@ -86,7 +86,10 @@ void check_allreduce(std::size_t bucket_bytes, bool with_large = true) {
     params[i].var.set_grad(g);
   }
   GradientAllreducer<T> reducer(world, bucket_bytes);
-  reducer.reduce(params);
+  std::vector<double> extra{r + 0.5, 1.0};  // summed in the same messages
+  reducer.reduce(params, extra.data(), extra.size());
+  EXPECT_EQ(extra[0], n * (n - 1) / 2.0 + 0.5 * n);
+  EXPECT_EQ(extra[1], double(n));
   for (std::size_t i = 0; i < params.size(); ++i) {
     SCOPED_TRACE("parameter " + std::to_string(i));
     if (i == 6) {
@@ -103,8 +106,9 @@ void check_allreduce(std::size_t bucket_bytes, bool with_large = true) {
     }
     EXPECT_EQ(wrong, 0u);
   }
-  std::size_t total = 0;
-  for (std::size_t i = 0; i < 6; ++i) total += shapes[i].first * shapes[i].second;
+  // Every gradient (zeros for parameter 6 too), a flag per parameter and the 2 extras.
+  std::size_t total = params.size() + extra.size();
+  for (const auto& [rows, cols] : shapes) total += rows * cols;
   const std::size_t per_bucket = reducer.bucket_elements();
   EXPECT_EQ(reducer.last_bucket_count(), (total + per_bucket - 1) / per_bucket);
 }

@@ -122,7 +122,7 @@ TEST(DataParallel, ShareCoversTheBatchInRankOrder) {
     Fixed(std::size_t rank, std::size_t size) : r(rank), n(size) {}
     std::size_t rank() const override { return r; }
     std::size_t size() const override { return n; }
-    void reduce_gradients(const std::vector<Parameter<double>>&) override {}
+    void reduce_gradients(const std::vector<Parameter<double>>&, std::vector<double>&) override {}
     void sum(std::vector<double>&) override {}
   };
   for (std::size_t rows : {0, 1, 2, 7, 10, 1000}) {

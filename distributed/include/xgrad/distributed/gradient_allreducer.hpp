@@ -27,8 +27,12 @@ class GradientAllreducer {
   /// Replaces every parameter's gradient by its sum over the processes. A parameter
   /// without a gradient on this process contributes zeros; afterwards it has a gradient
   /// iff some process had one (parameters that no process has a gradient for are left
-  /// without). Collective: every process passes the same parameters in the same order.
-  void reduce(const std::vector<Parameter<T>>& parameters);
+  /// without; parameters that do not require one are skipped). `extra[0, count)` is summed
+  /// in the same messages, in T's precision, like the one flag per parameter that says
+  /// whether a process has its gradient: one MPI_Allreduce per bucket and nothing more.
+  /// Collective: every process passes the same parameters in the same order.
+  void reduce(const std::vector<Parameter<T>>& parameters, double* extra = nullptr,
+              std::size_t count = 0);
 
   /// Elements per bucket.
   std::size_t bucket_elements() const noexcept { return buffer_.size(); }
@@ -44,7 +48,7 @@ class GradientAllreducer {
   std::vector<T> buffer_;
   std::size_t used_ = 0;
   std::vector<std::pair<T*, std::size_t>> segments_;  // where each packed piece came from
-  std::vector<int> has_grad_;
+  std::vector<T> tail_;  // per parameter: 1 if this process has its gradient; then `extra`
   std::size_t last_buckets_ = 0;
 };
 

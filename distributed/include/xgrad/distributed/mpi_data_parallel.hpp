@@ -27,7 +27,9 @@ class MpiDataParallel final : public DataParallel<T> {
 
   std::size_t rank() const override;                                         ///< see DataParallel
   std::size_t size() const override;                                         ///< see DataParallel
-  void reduce_gradients(const std::vector<Parameter<T>>& parameters) override;  ///< see DataParallel
+  /// See DataParallel.
+  void reduce_gradients(const std::vector<Parameter<T>>& parameters,
+                        std::vector<double>& values) override;
   void sum(std::vector<double>& values) override;                            ///< see DataParallel
 
   /// The gradient reducer (bucket size, buckets per step).

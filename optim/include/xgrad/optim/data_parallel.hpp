@@ -34,8 +34,10 @@ class DataParallel {
 
   /// Replaces every parameter's gradient by its sum over the processes. A parameter
   /// without a gradient here contributes zeros; afterwards it has a gradient iff some
-  /// process had one.
-  virtual void reduce_gradients(const std::vector<Parameter<T>>& parameters) = 0;
+  /// process had one. `values` are summed too, in the same messages and in T's precision
+  /// (train() passes the mini-batch cost): one round of communication per step.
+  virtual void reduce_gradients(const std::vector<Parameter<T>>& parameters,
+                                std::vector<double>& values) = 0;
 
   /// Replaces each of `values` by its sum over the processes (costs, counts of correct
   /// classifications).
