@@ -425,7 +425,7 @@ int main(int argc, char** argv) {
                blas.threads == 1 ? "" : "s");
     if (!blas.advice.empty()) fmt::print("note: {}\n", blas.advice);
     return a.dtype == "f64" ? run<double>(a, sizes, procs) : run<float>(a, sizes, procs);
-  });
+  }, procs.size > 1 ? fmt::format(" on rank {} of {}", procs.rank, procs.size) : std::string());
 #ifdef XGRAD_WITH_MPI
   // An error on one rank (not a divergence, which all ranks see together) ends the job.
   if (status == 1 || status == 2) mpi.end_job_on_error(status);
