@@ -6,6 +6,7 @@
 // Each figure is the median over `reps` repetitions of a timed loop (rank 0's clock, the
 // loop starting after a barrier). "bus bandwidth" is 2(N−1)/N · bytes / time, what each
 // process sends and receives in a ring allreduce (the cost model of docs/SCALING.md).
+// Last, blocking buckets against non-blocking ones pipelined with the packing.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -91,6 +92,57 @@ int main(int argc, char** argv) {
         reducer.reduce(params);
       });
       if (root) std::printf("%14zu %10zu %12.1f\n", bucket, reducer.last_bucket_count(), t * 1e6);
+    }
+  }
+
+  // Would non-blocking buckets pay? The [784,1000,1000,10] gradients (float) in 1 MiB
+  // buckets: blocking MPI_Allreduce per bucket (what GradientAllreducer does) against
+  // MPI_Iallreduce per bucket, packing the next bucket while the previous one is summed.
+  {
+    const std::size_t elements = 1796010, bucket = (std::size_t(1) << 20) / sizeof(float);
+    std::vector<float> grads(elements, 1.0f), buffers[2];
+    buffers[0].resize(bucket);
+    buffers[1].resize(bucket);
+    const auto blocking = [&] {
+      for (std::size_t first = 0; first < elements; first += bucket) {
+        const std::size_t count = std::min(bucket, elements - first);
+        std::copy_n(grads.data() + first, count, buffers[0].data());
+        world.sum(buffers[0].data(), count);
+        std::copy_n(buffers[0].data(), count, grads.data() + first);
+      }
+      std::fill(grads.begin(), grads.end(), 1.0f);
+    };
+    const auto pipelined = [&] {
+      MPI_Request pending = MPI_REQUEST_NULL;
+      const float* pending_buffer = nullptr;
+      std::size_t pending_first = 0, pending_n = 0;
+      const auto finish = [&] {  // waits for the bucket in flight and unpacks it
+        if (pending == MPI_REQUEST_NULL) return;
+        world.check(MPI_Wait(&pending, MPI_STATUS_IGNORE), "MPI_Wait");
+        std::copy_n(pending_buffer, pending_n, grads.data() + pending_first);
+      };
+      int b = 0;
+      for (std::size_t first = 0; first < elements; first += bucket, b = 1 - b) {
+        const std::size_t count = std::min(bucket, elements - first);
+        std::copy_n(grads.data() + first, count, buffers[b].data());
+        MPI_Request request;
+        world.check(MPI_Iallreduce(MPI_IN_PLACE, buffers[b].data(), int(count), MPI_FLOAT, MPI_SUM,
+                                   world.native(), &request),
+                    "MPI_Iallreduce");
+        finish();  // the previous bucket, summed while this one was packed
+        pending = request;
+        pending_buffer = buffers[b].data();
+        pending_first = first;
+        pending_n = count;
+      }
+      finish();
+      std::fill(grads.begin(), grads.end(), 1.0f);
+    };
+    if (root) std::printf("\n[784,1000,1000,10] float gradients in 1 MiB buckets\n");
+    for (int round = 0; round < 3; ++round) {
+      const double tb = median_seconds(world, reps, 5, blocking);
+      const double tp = median_seconds(world, reps, 5, pipelined);
+      if (root) std::printf("  blocking %8.1f us   non-blocking pipelined %8.1f us\n", tb * 1e6, tp * 1e6);
     }
   }
   return 0;
