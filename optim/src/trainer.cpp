@@ -86,6 +86,50 @@ void collect_dropouts(Module<T>& module, std::vector<Dropout<T>*>& out) {
   for (const auto& child : module.children()) collect_dropouts(*child.second, out);
 }
 
+// Draws each Dropout makes per example (row) in a training forward pass, found by running
+// one row of zeros without a graph and counting how far each generator moved; the
+// generators and the mode are restored afterwards.
+template <class T>
+std::vector<std::size_t> dropout_draws_per_row(Module<T>& model,
+                                               const std::vector<Dropout<T>*>& dropouts,
+                                               std::size_t input_width) {
+  std::vector<Rng> before;
+  for (Dropout<T>* d : dropouts) before.push_back(d->generator());
+  const bool was_training = model.is_training();
+  model.train();
+  {
+    NoGrad no_grad;
+    model.forward(Var<T>(Matrix<T>(xt::zeros<T>({std::size_t(1), input_width}))));
+  }
+  model.train(was_training);
+  std::vector<std::size_t> draws(dropouts.size(), 0);
+  for (std::size_t i = 0; i < dropouts.size(); ++i) {
+    Rng walker = before[i];
+    while (!(walker == dropouts[i]->generator())) {
+      walker.discard(1);
+      if (++draws[i] > (std::size_t(1) << 26)) {  // a custom layer drawing without bound
+        throw InvalidArgument(fmt::format(
+            "train: cannot count the draws of Dropout layer {} per example (more than 2^26)", i));
+      }
+    }
+    dropouts[i]->set_generator(before[i]);
+  }
+  return draws;
+}
+
+// Advances every Dropout's generator past the masks of `rows` examples, as if it had drawn
+// them: each process skips the other processes' rows, so the masks do not depend on N.
+template <class T>
+void skip_dropout_rows(const std::vector<Dropout<T>*>& dropouts,
+                       const std::vector<std::size_t>& draws_per_row, std::size_t rows) {
+  if (rows == 0) return;
+  for (std::size_t i = 0; i < dropouts.size(); ++i) {
+    Rng g = dropouts[i]->generator();
+    g.discard(static_cast<unsigned long long>(rows) * draws_per_row[i]);
+    dropouts[i]->set_generator(g);
+  }
+}
+
 }  // namespace
 
 const char* to_string(StopReason reason) {
@@ -262,15 +306,23 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
   const bool is_root = !dp || dp->rank() == 0;
   Matrix<T> y_share;
   std::size_t epoch = first_epoch, batch_index = 0;
+  // Dropout draws masks row by row: each process skips the draws of the rows before and
+  // after its share, so that it applies the masks one process would, and every process's
+  // generators end each step in the same state (checkpoints and --resume with any N).
+  const std::vector<std::size_t> draws_per_row =
+      dp && !dropouts.empty() ? dropout_draws_per_row(model, dropouts, training.input_size())
+                              : std::vector<std::size_t>();
   const auto data_parallel_step = [&](const Batch<T>& batch) {
     const auto [first, last] = dp->share(batch.size());
     Var<T> loss;
+    skip_dropout_rows(dropouts, draws_per_row, first);
     if (last > first) {
       copy_rows(batch.inputs, first, last, x.mutable_value());
       copy_rows(batch.targets, first, last, y_share);
       loss = cost.on_logits(model.forward(x), y_share) *
              (double(last - first) / double(batch.size()));
     }
+    skip_dropout_rows(dropouts, draws_per_row, batch.size() - last);
     if (options.l1 > 0 && dp->rank() == 0) {
       loss = loss.defined() ? loss + l1_penalty(model, options.l1, n) : l1_penalty(model, options.l1, n);
     }

@@ -1,6 +1,7 @@
 // Data-parallel training equals single-process training: the same per-epoch accuracies and
 // parameters within 1e-10 relative in float64, on every rank, with L1, L2 (weight decay),
-// momentum, a last mini-batch smaller than the number of processes, and all four monitors.
+// momentum, dropout, a last mini-batch smaller than the number of processes, and all four
+// monitors.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -37,10 +38,11 @@ struct TrainedRun {
 // 202 rows in mini-batches of 10: the last one has 2 rows, so with 3 processes one of
 // them has no rows at all.
 template <class T>
-TrainedRun train_toy(DataParallel<T>* parallel, double momentum, const Communicator* world) {
+TrainedRun train_toy(DataParallel<T>* parallel, double momentum, const Communicator* world,
+                     double dropout = 0.0) {
   const Dataset<T> training = toy_data<T>(202, 1), validation = toy_data<T>(71, 2);
-  Network<T> net({6, 16, 3}, Cost::cross_entropy(), NetworkOptions{Activation::sigmoid, 0.0,
-                                                                     Init::standard, 5});
+  Network<T> net({6, 16, 12, 3}, Cost::cross_entropy(),
+                 NetworkOptions{Activation::sigmoid, dropout, Init::standard, 5});
   if (world) broadcast_parameters(net.model(), *world);
   SgdOptions<T> options;
   options.lambda = 2.0;
@@ -85,11 +87,11 @@ void expect_same_on_every_rank(const std::vector<Matrix<double>>& parameters,
 }
 
 template <class T>
-void compare(double momentum, double tolerance) {
+void compare(double momentum, double tolerance, double dropout = 0.0) {
   const Communicator world = Communicator::world();
-  const TrainedRun alone = train_toy<T>(nullptr, momentum, nullptr);
+  const TrainedRun alone = train_toy<T>(nullptr, momentum, nullptr, dropout);
   MpiDataParallel<T> parallel(world);
-  const TrainedRun together = train_toy<T>(&parallel, momentum, &world);
+  const TrainedRun together = train_toy<T>(&parallel, momentum, &world, dropout);
   ASSERT_EQ(together.parameters.size(), alone.parameters.size());
   EXPECT_LE(max_relative_difference(together.parameters, alone.parameters), tolerance);
   EXPECT_EQ(together.history.evaluation_accuracy, alone.history.evaluation_accuracy);
@@ -106,6 +108,8 @@ void compare(double momentum, double tolerance) {
 
 TEST(DataParallel, Float64SgdEqualsOneProcess) { compare<double>(0.0, 1e-10); }
 TEST(DataParallel, Float64MomentumEqualsOneProcess) { compare<double>(0.9, 1e-10); }
+// Each process skips the other processes' rows in the dropout generators: the same masks.
+TEST(DataParallel, Float64DropoutEqualsOneProcess) { compare<double>(0.5, 1e-10, 0.3); }
 
 TEST(DataParallel, Float32StaysCloseAndEqualAcrossRanks) {
   const Communicator world = Communicator::world();

@@ -19,7 +19,9 @@ namespace xgrad {
 /// of all processes, and every process applies the same update, so the parameters stay
 /// equal everywhere. Each share's mean loss is weighted by its rows / batch rows, and the
 /// L1 term is added on rank 0 only, so the sum is the single-process gradient up to the
-/// order of floating-point additions. Monitoring is split the same way and summed.
+/// order of floating-point additions. Every Dropout's generator skips the other processes'
+/// rows, so the masks are those of one process too. Monitoring is split the same way and
+/// summed.
 ///
 /// Every call is collective: all processes must make it, in the same order.
 template <class T>
