@@ -356,10 +356,14 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes, const
 int main(int argc, char** argv) {
   Processes procs;
 #ifdef XGRAD_WITH_MPI
-  MpiEnvironment mpi(argc, argv);
-  procs.world = mpi.world();
-  procs.rank = procs.world->rank();
-  procs.size = procs.world->size();
+  // MPI only under mpirun: on its own the program starts without MPI's half-second init.
+  std::optional<MpiEnvironment> mpi;
+  if (launched_by_mpirun()) {
+    mpi.emplace(argc, argv);
+    procs.world = mpi->world();
+    procs.rank = procs.world->rank();
+    procs.size = procs.world->size();
+  }
   // Only rank 0 prints; every rank's errors still reach stderr.
   if (!procs.root() && !std::freopen("/dev/null", "w", stdout)) return 1;
 #endif
@@ -428,7 +432,7 @@ int main(int argc, char** argv) {
   }, procs.size > 1 ? fmt::format(" on rank {} of {}", procs.rank, procs.size) : std::string());
 #ifdef XGRAD_WITH_MPI
   // An error on one rank (not a divergence, which all ranks see together) ends the job.
-  if (status == 1 || status == 2) mpi.end_job_on_error(status);
+  if (mpi && (status == 1 || status == 2)) mpi->end_job_on_error(status);
 #endif
   return status;
 }

@@ -1,6 +1,7 @@
 #include "xgrad/distributed/environment.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include <fmt/format.h>
@@ -8,6 +9,13 @@
 #include "xgrad/distributed/errors.hpp"
 
 namespace xgrad {
+
+bool launched_by_mpirun() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"}) {
+    if (std::getenv(name) != nullptr) return true;
+  }
+  return false;
+}
 
 MpiEnvironment::MpiEnvironment(int& argc, char**& argv) {
   int initialized = 0;

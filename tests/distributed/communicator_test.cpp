@@ -6,6 +6,7 @@
 
 #include <xgrad/distributed/broadcast.hpp>
 #include <xgrad/distributed/communicator.hpp>
+#include <xgrad/distributed/environment.hpp>
 #include <xgrad/distributed/errors.hpp>
 #include <xgrad/distributed/gradient_allreducer.hpp>
 #include <xgrad/xgrad.hpp>
@@ -23,6 +24,10 @@ TEST(Communicator, RankAndSizeMatchMpi) {
   EXPECT_GE(world.local_size(), 1);
   EXPECT_LE(world.local_size(), size);
   world.barrier();
+}
+
+TEST(Communicator, KnowsItWasLaunchedByMpirun) {
+  EXPECT_TRUE(launched_by_mpirun());  // CTest runs this binary under mpirun only
 }
 
 TEST(Communicator, SumsAndBroadcastsBothTypes) {

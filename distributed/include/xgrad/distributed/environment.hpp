@@ -6,6 +6,11 @@
 
 namespace xgrad {
 
+/// True when a launcher such as mpirun started this process (Open MPI's or PMIx's rank
+/// variables are set). A program can then skip MPI altogether when run on its own: a
+/// singleton MPI_Init works, but takes about half a second here.
+bool launched_by_mpirun();
+
 /// Initialises MPI when constructed and finalises it when destroyed; create one at the top
 /// of main(). Works with or without mpirun (alone, the world has one process). If it is
 /// destroyed while an exception propagates in a job of several processes, it calls
