@@ -6,6 +6,7 @@
 #include <exception>
 #include <optional>
 #include <stdexcept>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -34,16 +35,16 @@ inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** arg
 
 /// Runs `body` (which returns the exit status) and turns an exception into a message on
 /// stderr: std::invalid_argument (a bad value or name on the command line) → 2, anything
-/// else → 1.
+/// else → 1. `where` follows "error" (e.g. " on rank 1 of 2" under mpirun).
 template <class F>
-int report_errors(F&& body) {
+int report_errors(F&& body, const std::string& where = {}) {
   try {
     return body();
   } catch (const std::invalid_argument& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error{}: {}\n", where, e.what());
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error{}: {}\n", where, e.what());
     return 1;
   }
 }

@@ -6,13 +6,19 @@
 //
 // Prints network2.py's per-epoch lines; the last line on stdout is
 // "best evaluation accuracy: 95.49% at epoch 27".
+//
+// Built with Open MPI, `mpirun -np N xgrad-mnist ...` trains one model on N processes
+// (data parallelism, see xgrad/optim/data_parallel.hpp): --batch stays the global
+// mini-batch, and rank 0 alone prints and writes files.
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -26,9 +32,25 @@
 #include "cli.hpp"
 #include "gnuplot.hpp"
 
+#ifdef XGRAD_WITH_MPI
+#include <xgrad/distributed/broadcast.hpp>
+#include <xgrad/distributed/environment.hpp>
+#include <xgrad/distributed/mpi_data_parallel.hpp>
+#endif
+
 using namespace xgrad;
 
 namespace {
+
+// The processes training the model: MPI's world under mpirun, else this process alone.
+struct Processes {
+  int rank = 0;
+  int size = 1;
+#ifdef XGRAD_WITH_MPI
+  std::optional<Communicator> world;  ///< set when MPI runs
+#endif
+  bool root() const { return rank == 0; }
+};
 
 struct Args {
   std::string data;
@@ -201,9 +223,19 @@ Network<T> make_network(const Args& args, const std::vector<std::size_t>& sizes,
 }
 
 template <class T>
-int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
+int run(const Args& args, const std::vector<std::size_t>& requested_sizes, const Processes& procs) {
   std::optional<Checkpoint<T>> checkpoint;
   Network<T> net = make_network<T>(args, requested_sizes, checkpoint);
+#ifdef XGRAD_WITH_MPI
+  // One model everywhere, whether new, --load-ed or --resume-d: rank 0's.
+  std::unique_ptr<MpiDataParallel<T>> parallel;
+  if (procs.size > 1) {
+    broadcast_parameters(net.model(), *procs.world);
+    parallel = std::make_unique<MpiDataParallel<T>>(*procs.world);
+    fmt::print("MPI: {} processes, each computing its share of every mini-batch of {}\n",
+               procs.size, args.batch);
+  }
+#endif
   const std::vector<std::size_t>& sizes = net.sizes();
 
   // Data: --data, $XGRAD_DATA, then the checkout's data/mnist/ (see data_location.hpp).
@@ -253,7 +285,10 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
     sgd.resume = &checkpoint->trainer;
     sgd.resume_optimizer = &checkpoint->model.training.optimizer_state;
   }
-  if (!args.checkpoint.empty()) {
+#ifdef XGRAD_WITH_MPI
+  sgd.data_parallel = parallel.get();
+#endif
+  if (!args.checkpoint.empty() && procs.root()) {
     // Written atomically after every epoch: a crash or a diverging epoch keeps the last good one.
     sgd.on_checkpoint = [&](const TrainerState& state, const Optimizer<T>& optimizer) {
       save_checkpoint(args.checkpoint, net.model(), net.cost(), optimizer, state);
@@ -261,7 +296,7 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
   }
   sgd.halve_on_plateau = args.schedule;
   sgd.seed = args.seed;
-  ProgressBar bar(!args.quiet && isatty(STDERR_FILENO));
+  ProgressBar bar(!args.quiet && procs.root() && isatty(STDERR_FILENO));
   sgd.on_progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
   sgd.on_epoch = [&](const EpochStats& e) {
     fmt::print("Epoch {} training complete ({:.2f} s, η = {})\n", e.epoch, e.seconds, e.learning_rate);
@@ -281,7 +316,7 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
   if (history.stop_reason != StopReason::completed) {
     fmt::print("training stopped ({}): {}\n", to_string(history.stop_reason), history.stop_message);
   }
-  if (!args.save.empty()) {
+  if (!args.save.empty() && procs.root()) {
     if (args.format == "network2") {
       save_network2(args.save, net.model(), net.cost());
     } else {
@@ -289,7 +324,7 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
     }
     fmt::print("network saved to {} ({} format)\n", args.save, args.format);
   }
-  if (!args.history.empty()) {
+  if (!args.history.empty() && procs.root()) {
     write_history(args.history, history);
     fmt::print("history written to {}\n", args.history);
     if (!args.plot.empty()) {
@@ -319,6 +354,19 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  Processes procs;
+#ifdef XGRAD_WITH_MPI
+  // MPI only under mpirun: on its own the program starts without MPI's half-second init.
+  std::optional<MpiEnvironment> mpi;
+  if (launched_by_mpirun()) {
+    mpi.emplace(argc, argv);
+    procs.world = mpi->world();
+    procs.rank = procs.world->rank();
+    procs.size = procs.world->size();
+  }
+  // Only rank 0 prints; every rank's errors still reach stderr.
+  if (!procs.root() && !std::freopen("/dev/null", "w", stdout)) return 1;
+#endif
   CLI::App app{"Train the networks of chapter 3 of Neural Networks and Deep Learning on MNIST"};
   Args a;
   app.add_option("--data", a.data, examples::data_option_help);
@@ -361,7 +409,7 @@ int main(int argc, char** argv) {
       ->excludes("--load");
   app.add_flag("--quiet", a.quiet, "no progress bar");
   if (const std::optional<int> status = examples::parse_command_line(app, argc, argv)) return *status;
-  return examples::report_errors([&] {
+  const int status = examples::report_errors([&] {
     for (const std::string& m : CLI::detail::split(a.monitor, ',')) {
       if (m.empty()) continue;  // --monitor "" monitors nothing
       if (m != "eval-acc" && m != "eval-cost" && m != "train-acc" && m != "train-cost") {
@@ -370,12 +418,21 @@ int main(int argc, char** argv) {
       }
     }
     const std::vector<std::size_t> sizes = parse_sizes(a.sizes);
-    const int threads = a.threads > 0 ? a.threads : default_blas_threads(a.batch, sizes.data(), sizes.size());
+    int threads = a.threads > 0 ? a.threads : default_blas_threads(a.batch, sizes.data(), sizes.size());
+#ifdef XGRAD_WITH_MPI
+    // The node's cores are shared by its ranks.
+    if (a.threads == 0 && procs.size > 1) threads = std::max(1, threads / procs.world->local_size());
+#endif
     set_blas_threads(threads);
     const BlasInfo blas = blas_info();
     fmt::print("BLAS: {} | kernel {} | {} thread{}\n", blas.library, blas.core, blas.threads,
                blas.threads == 1 ? "" : "s");
     if (!blas.advice.empty()) fmt::print("note: {}\n", blas.advice);
-    return a.dtype == "f64" ? run<double>(a, sizes) : run<float>(a, sizes);
-  });
+    return a.dtype == "f64" ? run<double>(a, sizes, procs) : run<float>(a, sizes, procs);
+  }, procs.size > 1 ? fmt::format(" on rank {} of {}", procs.rank, procs.size) : std::string());
+#ifdef XGRAD_WITH_MPI
+  // An error on one rank (not a divergence, which all ranks see together) ends the job.
+  if (mpi && (status == 1 || status == 2)) mpi->end_job_on_error(status);
+#endif
+  return status;
 }

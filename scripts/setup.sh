@@ -17,6 +17,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox doxygen python3
+  libopenmpi-dev openmpi-bin
   clang-14 libclang-rt-14-dev
   dataset-fashion-mnist
 )

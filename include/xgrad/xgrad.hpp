@@ -39,6 +39,7 @@
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/checkpoint.hpp>
 #include <xgrad/optim/conjugate_gradient.hpp>
+#include <xgrad/optim/data_parallel.hpp>
 #include <xgrad/optim/early_stopping.hpp>
 #include <xgrad/optim/hessian_free.hpp>
 #include <xgrad/optim/lbfgs.hpp>

@@ -130,6 +130,7 @@ TrainingHistory Network<T>::sgd(const Dataset<T>& training, std::size_t epochs,
     };
   }
   train_options.resume = options.resume;
+  train_options.data_parallel = options.data_parallel;
   return train(*model_, cost_, *optimizer, training, train_options);
 }
 

@@ -29,14 +29,16 @@ constexpr std::size_t kEvaluationChunk = 500;
 
 // Runs `f(z, first, rows)` on the logits of consecutive chunks of `inputs`, in evaluation
 // mode and without a graph; restores the module's mode afterwards.
+// Only rows [begin, end) when given (a process's share under data parallelism).
 template <class T, class F>
-void for_each_chunk(Module<T>& model, const Matrix<T>& inputs, F&& f) {
+void for_each_chunk(Module<T>& model, const Matrix<T>& inputs, F&& f, std::size_t begin = 0,
+                    std::size_t end = std::size_t(-1)) {
   const bool was_training = model.is_training();
   model.eval();
   NoGrad no_grad;
-  const std::size_t n = inputs.shape()[0], width = inputs.shape()[1];
+  const std::size_t n = std::min(end, inputs.shape()[0]), width = inputs.shape()[1];
   const Var<T> x(Matrix<T>::from_shape({0, 0}));
-  for (std::size_t first = 0; first < n; first += kEvaluationChunk) {
+  for (std::size_t first = begin; first < n; first += kEvaluationChunk) {
     const std::size_t rows = std::min(kEvaluationChunk, n - first);
     // Rows of a row-major matrix are contiguous: one memcpy, not an element-wise view copy.
     Matrix<T>& chunk = x.mutable_value();
@@ -84,6 +86,50 @@ void collect_dropouts(Module<T>& module, std::vector<Dropout<T>*>& out) {
   for (const auto& child : module.children()) collect_dropouts(*child.second, out);
 }
 
+// Draws each Dropout makes per example (row) in a training forward pass, found by running
+// one row of zeros without a graph and counting how far each generator moved; the
+// generators and the mode are restored afterwards.
+template <class T>
+std::vector<std::size_t> dropout_draws_per_row(Module<T>& model,
+                                               const std::vector<Dropout<T>*>& dropouts,
+                                               std::size_t input_width) {
+  std::vector<Rng> before;
+  for (Dropout<T>* d : dropouts) before.push_back(d->generator());
+  const bool was_training = model.is_training();
+  model.train();
+  {
+    NoGrad no_grad;
+    model.forward(Var<T>(Matrix<T>(xt::zeros<T>({std::size_t(1), input_width}))));
+  }
+  model.train(was_training);
+  std::vector<std::size_t> draws(dropouts.size(), 0);
+  for (std::size_t i = 0; i < dropouts.size(); ++i) {
+    Rng walker = before[i];
+    while (!(walker == dropouts[i]->generator())) {
+      walker.discard(1);
+      if (++draws[i] > (std::size_t(1) << 26)) {  // a custom layer drawing without bound
+        throw InvalidArgument(fmt::format(
+            "train: cannot count the draws of Dropout layer {} per example (more than 2^26)", i));
+      }
+    }
+    dropouts[i]->set_generator(before[i]);
+  }
+  return draws;
+}
+
+// Advances every Dropout's generator past the masks of `rows` examples, as if it had drawn
+// them: each process skips the other processes' rows, so the masks do not depend on N.
+template <class T>
+void skip_dropout_rows(const std::vector<Dropout<T>*>& dropouts,
+                       const std::vector<std::size_t>& draws_per_row, std::size_t rows) {
+  if (rows == 0) return;
+  for (std::size_t i = 0; i < dropouts.size(); ++i) {
+    Rng g = dropouts[i]->generator();
+    g.discard(static_cast<unsigned long long>(rows) * draws_per_row[i]);
+    dropouts[i]->set_generator(g);
+  }
+}
+
 }  // namespace
 
 const char* to_string(StopReason reason) {
@@ -107,30 +153,47 @@ Matrix<T> predict(Module<T>& model, const Cost& cost, const Matrix<T>& inputs) {
   return out;
 }
 
+namespace {
+
+// Correct classifications among rows [begin, end) of `data`.
 template <class T>
-std::size_t count_correct(Module<T>& model, const Dataset<T>& data) {
+std::size_t count_correct_rows(Module<T>& model, const Dataset<T>& data, std::size_t begin,
+                               std::size_t end) {
   std::size_t correct = 0;
-  for_each_chunk(model, data.inputs(), [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
-    for (std::size_t i = 0; i < rows; ++i) {
-      // argmax of z is the argmax of the outputs: sigmoid and softmax are increasing.
-      const std::size_t truth =
-          data.has_labels() ? data.labels()[first + i] : argmax_row(data.targets(), first + i);
-      correct += argmax_row(z, i) == truth;
-    }
-  });
+  for_each_chunk(
+      model, data.inputs(),
+      [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
+        for (std::size_t i = 0; i < rows; ++i) {
+          // argmax of z is the argmax of the outputs: sigmoid and softmax are increasing.
+          const std::size_t truth =
+              data.has_labels() ? data.labels()[first + i] : argmax_row(data.targets(), first + i);
+          correct += argmax_row(z, i) == truth;
+        }
+      },
+      begin, end);
   return correct;
 }
 
+// Σ C_x over rows [begin, end) of `data`.
 template <class T>
-double total_cost(Module<T>& model, const Cost& cost, const Dataset<T>& data, double lambda,
-                  double l1) {
-  if (data.empty()) return 0.0;
+double cost_sum_rows(Module<T>& model, const Cost& cost, const Dataset<T>& data,
+                     std::size_t begin, std::size_t end) {
   double sum = 0;
-  for_each_chunk(model, data.inputs(), [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
-    const Matrix<T> y = xt::view(data.targets(), xt::range(first, first + rows), xt::all());
-    sum += double(cost.on_logits(Var<T>(z), y).item()) * double(rows);  // on_logits is a mean
-  });
-  const double n = double(data.size());
+  for_each_chunk(
+      model, data.inputs(),
+      [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
+        const Matrix<T> y = xt::view(data.targets(), xt::range(first, first + rows), xt::all());
+        sum += double(cost.on_logits(Var<T>(z), y).item()) * double(rows);  // on_logits is a mean
+      },
+      begin, end);
+  return sum;
+}
+
+// network2.py's total cost from Σ C_x over all n examples.
+template <class T>
+double total_cost_from_sum(const Module<T>& model, double sum, std::size_t size, double lambda,
+                           double l1) {
+  const double n = double(size);
   double squares = 0, absolutes = 0;
   for (const Parameter<T>& p : model.parameters()) {
     if (!p.is_weight()) continue;
@@ -141,6 +204,55 @@ double total_cost(Module<T>& model, const Cost& cost, const Dataset<T>& data, do
   }
   return sum / n + 0.5 * (lambda / n) * squares + (l1 / n) * absolutes;
 }
+
+}  // namespace
+
+template <class T>
+std::size_t count_correct(Module<T>& model, const Dataset<T>& data) {
+  return count_correct_rows(model, data, 0, data.size());
+}
+
+template <class T>
+double total_cost(Module<T>& model, const Cost& cost, const Dataset<T>& data, double lambda,
+                  double l1) {
+  if (data.empty()) return 0.0;
+  return total_cost_from_sum(model, cost_sum_rows(model, cost, data, 0, data.size()), data.size(),
+                             lambda, l1);
+}
+
+namespace {
+
+// Measurements under data parallelism: each process measures its share, then they are summed.
+template <class T>
+std::size_t count_correct_parallel(Module<T>& model, const Dataset<T>& data,
+                                   DataParallel<T>* dp) {
+  if (!dp) return count_correct(model, data);
+  const auto [begin, end] = dp->share(data.size());
+  std::vector<double> correct{double(count_correct_rows(model, data, begin, end))};
+  dp->sum(correct);
+  return std::size_t(correct[0]);
+}
+
+template <class T>
+double total_cost_parallel(Module<T>& model, const Cost& cost, const Dataset<T>& data,
+                           double lambda, double l1, DataParallel<T>* dp) {
+  if (!dp) return total_cost(model, cost, data, lambda, l1);
+  if (data.empty()) return 0.0;
+  const auto [begin, end] = dp->share(data.size());
+  std::vector<double> sum{cost_sum_rows(model, cost, data, begin, end)};
+  dp->sum(sum);
+  return total_cost_from_sum(model, sum[0], data.size(), lambda, l1);
+}
+
+// Rows [first, last) of `from` into `to` (contiguous in a row-major matrix: one copy).
+template <class T>
+void copy_rows(const Matrix<T>& from, std::size_t first, std::size_t last, Matrix<T>& to) {
+  const std::size_t width = from.shape()[1];
+  if (to.shape()[0] != last - first || to.shape()[1] != width) to.resize({last - first, width});
+  std::copy_n(from.data() + first * width, (last - first) * width, to.data());
+}
+
+}  // namespace
 
 template <class T>
 TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
@@ -182,7 +294,55 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
   // The input leaf whose buffer is swapped with the batcher's: no copy of the batch.
   const Var<T> x(Matrix<T>::from_shape({0, 0}));
 
-  for (std::size_t epoch = first_epoch; epoch < options.epochs; ++epoch) {
+  // Data parallelism: this process's share of each global mini-batch. Its mean loss is
+  // weighted by its share of the rows, so that the summed gradient is that of the mean over
+  // the whole batch; the L1 term, a function of the (equal) parameters, is added by rank 0
+  // only, so the sum counts it once. (L2 is the optimizer's weight decay, applied by every
+  // process to the same summed gradient.) The cost is summed with the gradients, so every
+  // process sees the same one and all stop together, before the step, when it is not
+  // finite (returning false).
+  DataParallel<T>* const dp =
+      options.data_parallel && options.data_parallel->size() > 1 ? options.data_parallel : nullptr;
+  const bool is_root = !dp || dp->rank() == 0;
+  Matrix<T> y_share;
+  std::size_t epoch = first_epoch, batch_index = 0;
+  // Dropout draws masks row by row: each process skips the draws of the rows before and
+  // after its share, so that it applies the masks one process would, and every process's
+  // generators end each step in the same state (checkpoints and --resume with any N).
+  const std::vector<std::size_t> draws_per_row =
+      dp && !dropouts.empty() ? dropout_draws_per_row(model, dropouts, training.input_size())
+                              : std::vector<std::size_t>();
+  const auto data_parallel_step = [&](const Batch<T>& batch) {
+    const auto [first, last] = dp->share(batch.size());
+    Var<T> loss;
+    skip_dropout_rows(dropouts, draws_per_row, first);
+    if (last > first) {
+      copy_rows(batch.inputs, first, last, x.mutable_value());
+      copy_rows(batch.targets, first, last, y_share);
+      loss = cost.on_logits(model.forward(x), y_share) *
+             (double(last - first) / double(batch.size()));
+    }
+    skip_dropout_rows(dropouts, draws_per_row, batch.size() - last);
+    if (options.l1 > 0 && dp->rank() == 0) {
+      loss = loss.defined() ? loss + l1_penalty(model, options.l1, n) : l1_penalty(model, options.l1, n);
+    }
+    std::vector<double> value{loss.defined() ? double(loss.item()) : 0.0};
+    optimizer.zero_grad();
+    if (loss.defined()) loss.backward();
+    dp->reduce_gradients(optimizer.parameters(), value);
+    if (!std::isfinite(value[0])) {
+      history.stop_reason = StopReason::diverged;
+      history.stop_message = fmt::format(
+          "non-finite cost ({}) at epoch {}, batch {} (η = {}); the parameters are those "
+          "before that batch",
+          value[0], epoch, batch_index, optimizer.learning_rate());
+      return false;
+    }
+    optimizer.step();
+    return true;
+  };
+
+  for (; epoch < options.epochs; ++epoch) {
     if (options.schedule) optimizer.set_learning_rate(options.schedule->learning_rate());
     EpochStats stats;
     stats.epoch = epoch;
@@ -190,8 +350,16 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
     stats.training_size = training.size();
     model.train();
     const auto start = std::chrono::steady_clock::now();
-    std::size_t done = 0, batch_index = 0;
+    std::size_t done = 0;
+    batch_index = 0;
     while (Batch<T>* batch = batcher.next()) {
+      if (dp) {
+        if (!data_parallel_step(*batch)) return history;
+        done += batch->size();
+        ++batch_index;
+        if (options.on_progress && is_root) options.on_progress(done, training.size());
+        continue;
+      }
       std::swap(x.mutable_value(), batch->inputs);
       Var<T> loss = cost.on_logits(model.forward(x), batch->targets);
       if (options.l1 > 0) loss = loss + l1_penalty(model, options.l1, n);
@@ -211,7 +379,7 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
       std::swap(x.mutable_value(), batch->inputs);
       done += batch->size();
       ++batch_index;
-      if (options.on_progress) options.on_progress(done, training.size());
+      if (options.on_progress && is_root) options.on_progress(done, training.size());
     }
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!all_finite(model)) {
@@ -223,11 +391,11 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
     const auto monitor_start = std::chrono::steady_clock::now();
     const Monitor& m = options.monitor;
     if (m.training_cost) {
-      stats.training_cost = total_cost(model, cost, training, lambda, options.l1);
+      stats.training_cost = total_cost_parallel(model, cost, training, lambda, options.l1, dp);
       history.training_cost.push_back(*stats.training_cost);
     }
     if (m.training_accuracy) {
-      stats.training_correct = count_correct(model, training);
+      stats.training_correct = count_correct_parallel(model, training, dp);
       history.training_accuracy.push_back(*stats.training_correct);
     }
     const bool needs_eval_accuracy =
@@ -235,16 +403,19 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
     if (options.evaluation) {
       stats.evaluation_size = options.evaluation->size();
       if (m.evaluation_cost) {
-        stats.evaluation_cost = total_cost(model, cost, *options.evaluation, lambda, options.l1);
+        stats.evaluation_cost =
+            total_cost_parallel(model, cost, *options.evaluation, lambda, options.l1, dp);
         history.evaluation_cost.push_back(*stats.evaluation_cost);
       }
-      if (needs_eval_accuracy) stats.evaluation_correct = count_correct(model, *options.evaluation);
+      if (needs_eval_accuracy) {
+        stats.evaluation_correct = count_correct_parallel(model, *options.evaluation, dp);
+      }
       if (m.evaluation_accuracy) history.evaluation_accuracy.push_back(*stats.evaluation_correct);
     }
     stats.monitor_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - monitor_start).count();
     history.epochs.push_back(stats);
-    if (options.on_epoch) options.on_epoch(stats);
+    if (options.on_epoch && is_root) options.on_epoch(stats);
 
     if (options.early_stopping &&
         !early_stopping.on_epoch_end(double(*stats.evaluation_correct))) {
@@ -258,13 +429,13 @@ TrainingHistory train(Module<T>& model, const Cost& cost, Optimizer<T>& optimize
       const double metric = options.evaluation
           ? double(*stats.evaluation_correct) / double(stats.evaluation_size)
           : stats.training_cost ? *stats.training_cost
-                                : total_cost(model, cost, training, lambda, options.l1);
+                                : total_cost_parallel(model, cost, training, lambda, options.l1, dp);
       if (!options.schedule->on_epoch_end(metric)) {
         history.stop_reason = StopReason::schedule;
         history.stop_message = fmt::format("the schedule ended: {}", options.schedule->describe());
       }
     }
-    if (options.on_checkpoint) {
+    if (options.on_checkpoint && is_root) {
       TrainerState state;
       state.next_epoch = epoch + 1;
       state.batcher = batcher.state();

@@ -59,6 +59,8 @@ struct SgdOptions {
   /// from load_checkpoint(); the network's parameters come with the loaded model).
   const TrainerState* resume = nullptr;
   const StateDict<T>* resume_optimizer = nullptr;  ///< see `resume`
+  /// Train on several processes (see TrainOptions::data_parallel); nullptr: alone.
+  DataParallel<T>* data_parallel = nullptr;
 };
 
 /// A fully connected network: Dense layers of the given sizes with the hidden activation

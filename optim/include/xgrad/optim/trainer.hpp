@@ -14,6 +14,7 @@
 #include <xgrad/datasets/dataset.hpp>
 #include <xgrad/layers/cost.hpp>
 #include <xgrad/layers/module.hpp>
+#include <xgrad/optim/data_parallel.hpp>
 #include <xgrad/optim/optimizer.hpp>
 #include <xgrad/optim/schedule.hpp>
 
@@ -110,6 +111,11 @@ struct TrainOptions {
   /// module's and optimizer's states restored by the caller): single-threaded, the result
   /// is bit-identical to the uninterrupted run. nullptr starts afresh.
   const TrainerState* resume = nullptr;
+  /// Train on several processes (see DataParallel): each computes the gradient of its share
+  /// of every global mini-batch of `batch_size` rows, the gradients are summed, and
+  /// monitoring is split across the processes and summed. on_epoch, on_progress and
+  /// on_checkpoint are then called on rank 0 only. nullptr: this process alone.
+  DataParallel<T>* data_parallel = nullptr;
 };
 
 /// Trains `model` (which maps inputs to the output layer's logits z) by mini-batch
