@@ -13,7 +13,8 @@ namespace xgrad {
 /// and about 2.7× with this setting. It raises glibc's mmap threshold to 32 MiB (its maximum) and its trim
 /// threshold to 256 MiB (mallopt), so the process keeps up to that much freed memory. A
 /// process-wide choice, so the library never makes it by itself: programs call it (as
-/// xgrad-optimizers does). Does nothing and returns false on other C libraries.
+/// xgrad-optimizers does). Does nothing and returns false on other C libraries, or when
+/// another allocator has replaced glibc's (AddressSanitizer's refuses the setting).
 bool reuse_large_buffers() noexcept;
 
 }  // namespace xgrad
