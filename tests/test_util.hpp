@@ -9,6 +9,8 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <xgrad/autograd/tensor.hpp>
 
@@ -40,6 +42,14 @@ inline Matrix<double> away_from_zero(std::size_t rows, std::size_t cols, double 
 // A random size in [lo, hi].
 inline std::size_t random_size(std::size_t lo = 2, std::size_t hi = 6) {
   return std::uniform_int_distribution<std::size_t>(lo, hi)(rng());
+}
+
+// Every shape pair the broadcasting rule accepts, for random m, n: equal, row vector, column
+// vector, scalar (on either side) and the outer (m×1, 1×n) case.
+inline std::vector<std::pair<Shape, Shape>> broadcast_cases() {
+  const std::size_t m = random_size(), n = random_size();
+  return {{{m, n}, {m, n}}, {{m, n}, {1, n}}, {{1, n}, {m, n}}, {{m, n}, {m, 1}},
+          {{m, 1}, {m, n}}, {{m, n}, {1, 1}}, {{1, 1}, {m, n}}, {{m, 1}, {1, n}}};
 }
 
 // One-hot rows for the given labels.

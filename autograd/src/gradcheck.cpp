@@ -41,6 +41,17 @@ void compare(GradcheckResult& result, double& worst, std::size_t input, std::siz
   }
 }
 
+// Decides pass or fail from the worst element and writes the one-line summary.
+void finish(GradcheckResult& result, const char* check, const std::string& name, const char* op,
+            double tolerance) {
+  result.passed = result.worst_error <= tolerance;
+  result.message = fmt::format(
+      "{} {} (output op '{}'): {}; worst element: input {} at ({}, {}), autodiff {:.12g}, "
+      "numeric {:.12g}, scaled error {:.3g} (tolerance {:.3g})",
+      check, name, op, result.passed ? "passed" : "FAILED", result.input, result.row, result.col,
+      result.autodiff, result.numeric, result.worst_error, tolerance);
+}
+
 }  // namespace
 
 GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Matrix<double>>& inputs,
@@ -89,12 +100,7 @@ GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Matrix<d
       compare(result, worst, i, k, x.shape()[1], analytic.flat(k), numeric);
     }
   }
-  result.passed = result.worst_error <= options.tolerance;
-  result.message = fmt::format(
-      "gradcheck {} (output op '{}'): {}; worst element: input {} at ({}, {}), autodiff {:.12g}, "
-      "numeric {:.12g}, scaled error {:.3g} (tolerance {:.3g})",
-      name, out.op(), result.passed ? "passed" : "FAILED", result.input, result.row, result.col,
-      result.autodiff, result.numeric, result.worst_error, options.tolerance);
+  finish(result, "gradcheck", name, out.op(), options.tolerance);
   return result;
 }
 
@@ -169,12 +175,7 @@ GradcheckResult gradgradcheck(const GradcheckFunction& f,
       compare(result, worst, i, k, at[i].shape()[1], autodiff, numeric);
     }
   }
-  result.passed = result.worst_error <= options.tolerance;
-  result.message = fmt::format(
-      "gradgradcheck {} (output op '{}'): {}; worst element: input {} at ({}, {}), autodiff "
-      "{:.12g}, numeric {:.12g}, scaled error {:.3g} (tolerance {:.3g})",
-      name, out.op(), result.passed ? "passed" : "FAILED", result.input, result.row, result.col,
-      result.autodiff, result.numeric, result.worst_error, options.tolerance);
+  finish(result, "gradgradcheck", name, out.op(), options.tolerance);
   return result;
 }
 

@@ -14,6 +14,7 @@ namespace xgrad {
 namespace {
 
 using test::away_from_zero;
+using test::broadcast_cases;
 using test::random_size;
 using test::uniform;
 using Inputs = std::vector<Matrix<double>>;
@@ -21,14 +22,6 @@ using Inputs = std::vector<Matrix<double>>;
 void expect_gradcheck(const GradcheckFunction& f, const Inputs& inputs, const std::string& name) {
   const GradcheckResult r = gradcheck(f, inputs, name);
   EXPECT_TRUE(r.passed) << r.message;
-}
-
-// Every shape pair the broadcasting rule accepts: equal, row vector, column vector, scalar
-// (on either side) and the outer (m×1, 1×n) case.
-std::vector<std::pair<Shape, Shape>> broadcast_cases() {
-  const std::size_t m = random_size(), n = random_size();
-  return {{{m, n}, {m, n}}, {{m, n}, {1, n}}, {{1, n}, {m, n}}, {{m, n}, {m, 1}},
-          {{m, 1}, {m, n}}, {{m, n}, {1, 1}}, {{1, 1}, {m, n}}, {{m, 1}, {1, n}}};
 }
 
 std::string case_name(const char* op, const Shape& a, const Shape& b) {

@@ -13,6 +13,7 @@ namespace xgrad {
 namespace {
 
 using test::away_from_zero;
+using test::broadcast_cases;
 using test::random_size;
 using test::uniform;
 using Inputs = std::vector<Matrix<double>>;
@@ -21,12 +22,6 @@ using Fn = GradcheckFunction;
 void expect_gradgradcheck(const Fn& f, const Inputs& inputs, const std::string& name) {
   const GradcheckResult r = gradgradcheck(f, inputs, name);
   EXPECT_TRUE(r.passed) << r.message;
-}
-
-std::vector<std::pair<Shape, Shape>> broadcast_cases() {
-  const std::size_t m = random_size(), n = random_size();
-  return {{{m, n}, {m, n}}, {{m, n}, {1, n}}, {{1, n}, {m, n}}, {{m, n}, {m, 1}},
-          {{m, 1}, {m, n}}, {{m, n}, {1, 1}}, {{1, 1}, {m, n}}, {{m, 1}, {1, n}}};
 }
 
 // A binary op over every broadcasting case; `positive_right` keeps the right operand away
