@@ -8,7 +8,7 @@
 // "best evaluation accuracy: 95.49% at epoch 27".
 //
 // Built with Open MPI, `mpirun -np N xgrad-mnist ...` trains one model on N processes
-// (data parallelism, see xgrad/optim/data_parallel.hpp): --batch stays the global
+// (data parallelism, see xgrad/train/data_parallel.hpp): --batch stays the global
 // mini-batch, and rank 0 alone prints and writes files.
 
 #include <unistd.h>

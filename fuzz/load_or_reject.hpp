@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include <xgrad/layers/serialization.hpp>
+#include <xgrad/io/serialization.hpp>
 
 // The model `load()` returns, or null when it throws ModelFormatError. Any other exception
 // escapes, and libFuzzer reports it as a crash.

@@ -15,7 +15,7 @@
 #include <xgrad/autograd/arithmetic.hpp>
 #include <xgrad/autograd/errors.hpp>
 #include <xgrad/layers/dense.hpp>
-#include <xgrad/layers/serialization.hpp>
+#include <xgrad/io/serialization.hpp>
 
 #include "load_or_reject.hpp"
 

@@ -11,7 +11,7 @@
 #include <string>
 
 #include <xgrad/layers/dense.hpp>
-#include <xgrad/layers/serialization.hpp>
+#include <xgrad/io/serialization.hpp>
 
 #include "load_or_reject.hpp"
 

@@ -1,6 +1,9 @@
 #include "xgrad/autograd/activation.hpp"
 
+#include <fmt/format.h>
+
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/errors.hpp"
 #include "kernels.hpp"
 
 namespace xgrad {
@@ -13,6 +16,15 @@ const char* to_string(Activation act) {
     case Activation::relu: return "relu";
   }
   return "unknown";
+}
+
+Activation activation_from_string(const std::string& name) {
+  for (Activation a : {Activation::identity, Activation::sigmoid, Activation::tanh,
+                       Activation::relu}) {
+    if (name == to_string(a)) return a;
+  }
+  throw InvalidArgument(
+      fmt::format("unknown activation '{}' (expected identity, sigmoid, tanh or relu)", name));
 }
 
 namespace {

@@ -13,12 +13,18 @@
 
 namespace xgrad::detail {
 
+// σ(−|z|) = e/(1 + e) from e = e^(−|z|) ∈ (0, 1]: the smaller of σ(z) and σ(−z), with no
+// overflow and no cancellation. Shared with the fused cross-entropy, which needs the same e.
+template <class T>
+T sigmoid_of_negative_abs(T e) {
+  return e / (T(1) + e);
+}
+
 // 1/(1 + e^(−z)) through e^(−|z|), which never overflows, so it is finite for any z.
 template <class T>
 T stable_sigmoid(T z) {
   if (z >= T(0)) return T(1) / (T(1) + std::exp(-z));
-  const T e = std::exp(z);
-  return e / (T(1) + e);
+  return sigmoid_of_negative_abs(std::exp(z));
 }
 
 // a = act(z) for n elements; a may be z (in place). The one definition of each activation,

@@ -6,12 +6,21 @@
 
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/activation.hpp"
-#include "xgrad/autograd/loss.hpp"
+#include "xgrad/autograd/fused_losses.hpp"
 #include "xgrad/autograd/softmax.hpp"
-#include "xgrad/layers/losses.hpp"
+#include "xgrad/layers/cost_functions.hpp"
 #include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
+
+const char* to_string(OutputActivation output) {
+  switch (output) {
+    case OutputActivation::sigmoid: return "sigmoid";
+    case OutputActivation::softmax: return "softmax";
+    case OutputActivation::identity: return "identity";
+  }
+  return "unknown";
+}
 
 Cost Cost::quadratic(OutputActivation output) { return {CostKind::quadratic, output}; }
 Cost Cost::cross_entropy() { return {CostKind::cross_entropy, OutputActivation::sigmoid}; }

@@ -1,5 +1,7 @@
 #include "xgrad/layers/dense.hpp"
 
+#include <typeinfo>
+
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -72,6 +74,18 @@ Var<T> Dense<T>::forward(const Var<T>& x, Activation act) {
                                  x.cols(), in_, shape_string(x.shape())));
   }
   return linear(x, weight_, bias_, act);
+}
+
+template <class T>
+Var<T> Dense<T>::forward_activated(const Var<T>& x, Activation act) {
+  if (typeid(*this) != typeid(Dense<T>)) return Module<T>::forward_activated(x, act);
+  return forward(x, act);
+}
+
+template <class T>
+std::optional<LinearParameters<T>> Dense<T>::linear_parameters() const {
+  if (typeid(*this) != typeid(Dense<T>)) return std::nullopt;
+  return LinearParameters<T>{weight_, bias_};
 }
 
 template <class T>

@@ -10,6 +10,11 @@
 
 namespace xgrad {
 template <class T>
+void Module<T>::set_random_generator(const Rng&) {
+  throw InvalidArgument(fmt::format("{}: this module has no random generator to set", describe()));
+}
+
+template <class T>
 std::vector<Parameter<T>> Module<T>::parameters() const {
   std::vector<Parameter<T>> out;
   std::unordered_set<const Node<T>*> seen;

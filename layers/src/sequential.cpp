@@ -2,13 +2,10 @@
 
 #include <optional>
 #include <stdexcept>
-#include <typeinfo>
 
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
-#include "xgrad/layers/activations.hpp"
-#include "xgrad/layers/dense.hpp"
 #include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
@@ -19,33 +16,19 @@ Sequential<T>& Sequential<T>::add(std::shared_ptr<Module<T>> module) {
   return *this;
 }
 
-namespace {
-
-// The activation a built-in activation module applies, if `m` is exactly one (not a
-// subclass, whose forward() may do something else).
-template <class T>
-std::optional<Activation> fusable_activation(const Module<T>& m) {
-  const std::type_info& type = typeid(m);
-  if (type == typeid(Sigmoid<T>)) return Activation::sigmoid;
-  if (type == typeid(Tanh<T>)) return Activation::tanh;
-  if (type == typeid(ReLU<T>)) return Activation::relu;
-  return std::nullopt;
-}
-
-}  // namespace
-
-// A Dense followed by Sigmoid, Tanh or ReLU runs as one fused op: the same values and
-// gradients with one graph node, one buffer and one pass over the batch fewer. Only the
-// exact built-in Dense is fused, for the same reason as above.
+// A module followed by one whose forward is a plain activation (Sigmoid, Tanh, ReLU) runs
+// as forward_activated(): Dense makes that one fused op (the same values and gradients with
+// one graph node, one buffer and one pass over the batch fewer); other modules apply the
+// activation after their forward, as if unfused.
 template <class T>
 Var<T> Sequential<T>::forward(const Var<T>& x) {
   Var<T> out = x;
   const auto& modules = this->children();
   for (std::size_t i = 0; i < modules.size(); ++i) {
     Module<T>& m = *modules[i].second;
-    if (i + 1 < modules.size() && typeid(m) == typeid(Dense<T>)) {
-      if (const std::optional<Activation> act = fusable_activation(*modules[i + 1].second)) {
-        out = static_cast<Dense<T>&>(m).forward(out, *act);
+    if (i + 1 < modules.size()) {
+      if (const std::optional<Activation> act = modules[i + 1].second->fusable_activation()) {
+        out = m.forward_activated(out, *act);
         ++i;
         continue;
       }

@@ -36,7 +36,7 @@ TEST(GoldenFiles, CheckpointResavesByteIdenticallyThroughItsTypedState) {
   const TrainerState state = trainer_state_from_json(model.training.trainer, "checkpoint");
   EXPECT_EQ(state.next_epoch, 2u);
   EXPECT_EQ(state.history.epochs.size(), 2u);
-  EXPECT_EQ(state.dropout_generators.size(), 1u);
+  EXPECT_EQ(state.generators.size(), 1u);
   TrainingState<float> training = model.training;
   training.trainer = trainer_state_to_json(state);
   EXPECT_EQ(model_to_string(model.network, model.cost, training), text);

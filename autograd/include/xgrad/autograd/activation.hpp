@@ -2,6 +2,8 @@
 /// @file
 /// Neuron activation functions (element-wise). Each backward uses the saved output.
 
+#include <string>
+
 #include "var.hpp"
 
 namespace xgrad {
@@ -17,6 +19,9 @@ enum class Activation {
 
 /// "identity", "sigmoid", "tanh" or "relu".
 const char* to_string(Activation act);
+/// The Activation that to_string() names ("identity", "sigmoid", "tanh" or "relu").
+/// Throws InvalidArgument naming `name` and the accepted names otherwise.
+Activation activation_from_string(const std::string& name);
 
 /// σ(z) = 1 / (1 + e^(−z)), evaluated without overflow for large |z|.
 /// ∂/∂z = G ⊙ σ(z)(1 − σ(z)).
@@ -25,5 +30,17 @@ template <class T> Var<T> sigmoid(const Var<T>& z);
 template <class T> Var<T> tanh(const Var<T>& z);
 /// max(0, z) (book eq. 112).  ∂/∂z = G ⊙ [z > 0] (0 at the kink).
 template <class T> Var<T> relu(const Var<T>& z);
+
+/// `act` applied elementwise to z (z itself for the identity).
+template <class T>
+Var<T> activate(const Var<T>& z, Activation act) {
+  switch (act) {
+    case Activation::sigmoid: return sigmoid(z);
+    case Activation::tanh: return tanh(z);
+    case Activation::relu: return relu(z);
+    case Activation::identity: break;
+  }
+  return z;
+}
 
 }  // namespace xgrad

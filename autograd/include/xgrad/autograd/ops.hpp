@@ -7,7 +7,7 @@
 #include "elementwise.hpp"
 #include "linalg.hpp"
 #include "linear.hpp"
-#include "loss.hpp"
+#include "fused_losses.hpp"
 #include "mask.hpp"
 #include "reduction.hpp"
 #include "shape.hpp"

@@ -2,6 +2,8 @@
 /// @file
 /// Sums and means, over all elements or along an axis (results keep rank 2).
 
+#include <cstddef>
+
 #include "var.hpp"
 
 namespace xgrad {
@@ -18,5 +20,12 @@ template <class T> Var<T> mean(const Var<T>& a);
 /// Mean along `axis` (see sum(a, axis)).  ∂/∂a = G / (count along the axis), broadcast.
 /// Along an empty axis it is 0.
 template <class T> Var<T> mean(const Var<T>& a, int axis);
+
+/// 1/rows as T, or 0 for no rows: the factor of a mean over a mini-batch's rows, so that an
+/// empty batch costs 0 rather than NaN (the convention of every cost and fused loss).
+template <class T>
+T row_mean_factor(std::size_t rows) {
+  return rows == 0 ? T(0) : T(1) / static_cast<T>(rows);
+}
 
 }  // namespace xgrad

@@ -7,7 +7,7 @@
 
 #include <xgrad/distributed/communicator.hpp>
 #include <xgrad/distributed/gradient_allreducer.hpp>
-#include <xgrad/optim/data_parallel.hpp>
+#include <xgrad/train/data_parallel.hpp>
 
 namespace xgrad {
 

@@ -3,6 +3,8 @@
 /// Activation layers: parameter-free modules wrapping the engine's activation ops, so that
 /// they can sit in a Sequential between Dense layers.
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "module.hpp"
@@ -15,6 +17,9 @@ class Sigmoid : public Module<T> {
  public:
   Var<T> forward(const Var<T>& z) override;
   std::string describe() const override { return "Sigmoid"; }
+  /// Activation::sigmoid, so Sequential fuses it into a preceding Dense (not for a subclass,
+  /// whose forward() may differ).
+  std::optional<Activation> fusable_activation() const override;
 };
 
 /// a = tanh z = (eᶻ − e^(−z))/(eᶻ + e^(−z)) element-wise (book eq. 110); note
@@ -24,6 +29,9 @@ class Tanh : public Module<T> {
  public:
   Var<T> forward(const Var<T>& z) override;
   std::string describe() const override { return "Tanh"; }
+  /// Activation::tanh, so Sequential fuses it into a preceding Dense (not for a subclass,
+  /// whose forward() may differ).
+  std::optional<Activation> fusable_activation() const override;
 };
 
 /// a = max(0, z) element-wise (book eq. 112); gradient 1 where z > 0 and 0 elsewhere.
@@ -32,6 +40,9 @@ class ReLU : public Module<T> {
  public:
   Var<T> forward(const Var<T>& z) override;
   std::string describe() const override { return "ReLU"; }
+  /// Activation::relu, so Sequential fuses it into a preceding Dense (not for a subclass,
+  /// whose forward() may differ).
+  std::optional<Activation> fusable_activation() const override;
 };
 
 /// a_j = e^(z_j) / Σ_k e^(z_k) along each row (book eq. 78): every a_j > 0 and each row
@@ -42,5 +53,10 @@ class Softmax : public Module<T> {
   Var<T> forward(const Var<T>& z) override;
   std::string describe() const override { return "Softmax"; }
 };
+
+/// A new Sigmoid, Tanh or ReLU module for `act`; nullptr for Activation::identity (no
+/// module at all).
+template <class T>
+std::shared_ptr<Module<T>> make_activation_module(Activation act);
 
 }  // namespace xgrad

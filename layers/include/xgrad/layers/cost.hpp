@@ -14,6 +14,8 @@ enum class CostKind { quadratic, cross_entropy, log_likelihood };
 
 /// The activation applied to the output layer's weighted input z^L.
 enum class OutputActivation { sigmoid, softmax, identity };
+/// "sigmoid", "softmax" or "identity" (as model files write it).
+const char* to_string(OutputActivation output);
 
 /// A cost function and the output activation it is used with:
 ///

@@ -46,6 +46,11 @@ class Dense : public Module<T> {
   Var<T> forward(const Var<T>& x, Activation act);
   /// "Dense(in, out)".
   std::string describe() const override;
+  /// The fused forward(x, act), for the exact Dense type (a subclass's forward() may
+  /// differ, so it gets the default: forward(x), then the activation).
+  Var<T> forward_activated(const Var<T>& x, Activation act) override;
+  /// {weight(), bias()} for the exact Dense type; none for a subclass.
+  std::optional<LinearParameters<T>> linear_parameters() const override;
 
   /// The weight parameter W, (in × out).
   const Var<T>& weight() const noexcept { return weight_; }

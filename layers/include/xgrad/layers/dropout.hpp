@@ -44,6 +44,10 @@ class Dropout : public Module<T> {
   const Rng& generator() const noexcept { return rng_; }
   /// Replaces the generator's state (restoring a checkpoint).
   void set_generator(const Rng& rng) { rng_ = rng; }
+  /// The mask generator (what model files and checkpoints save).
+  const Rng* random_generator() const override { return &rng_; }
+  /// Same as set_generator().
+  void set_random_generator(const Rng& rng) override { rng_ = rng; }
 
  private:
   double p_;

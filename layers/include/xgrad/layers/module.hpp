@@ -4,11 +4,14 @@
 /// (each marked as a weight or a bias), submodules, and one train/eval flag.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <xgrad/autograd/activation.hpp>
+#include <xgrad/autograd/random.hpp>
 #include <xgrad/autograd/var.hpp>
 
 #include "state.hpp"
@@ -31,6 +34,13 @@ struct Parameter {
 
   /// kind == ParameterKind::weight.
   bool is_weight() const noexcept { return kind == ParameterKind::weight; }
+};
+
+/// The weight W (in × out) and bias b (1 × out) of a module that computes x·W + b.
+template <class T>
+struct LinearParameters {
+  Var<T> weight;  ///< W, (in × out): the book's w transposed
+  Var<T> bias;    ///< b, (1 × out)
 };
 
 /// Base class of layers and networks.
@@ -92,6 +102,35 @@ class Module {
   void eval() { train(false); }
   /// True in training mode, false in evaluation mode.
   bool is_training() const noexcept { return training_; }
+
+  /// @name Hooks: what Sequential, the model files and the trainer ask a module
+  /// Built-in and custom modules answer the same questions, so a custom module is fused,
+  /// saved and checkpointed like a built-in one (nothing outside a module's own files
+  /// checks its type). The defaults answer "nothing of the kind".
+  /// @{
+
+  /// The activation this module's forward(z) applies elementwise, and nothing else (the
+  /// built-in Sigmoid, Tanh and ReLU), so that Sequential may fuse it into the module
+  /// before it (see forward_activated()). Default: none.
+  virtual std::optional<Activation> fusable_activation() const { return std::nullopt; }
+  /// forward(x) followed by `act`: what Sequential calls for this module when the next
+  /// one's fusable_activation() is `act`. The default applies the activation as a separate
+  /// op; Dense overrides it with one fused op (the same values and gradients, one node and
+  /// one buffer fewer).
+  virtual Var<T> forward_activated(const Var<T>& x, Activation act) {
+    return activate(forward(x), act);
+  }
+  /// W and b when forward(x) is x·W + b (the built-in Dense), for formats and facades
+  /// that describe such layers (network2.py's files, Network's sizes). Default: none.
+  virtual std::optional<LinearParameters<T>> linear_parameters() const { return std::nullopt; }
+  /// The generator forward() draws from in training mode (Dropout's masks), or nullptr.
+  /// Model files and checkpoints save it with the module, and data-parallel training
+  /// advances it past the other processes' examples. Default: none.
+  virtual const Rng* random_generator() const { return nullptr; }
+  /// Replaces the generator that random_generator() returns. The default, for modules
+  /// without one, throws InvalidArgument naming the module.
+  virtual void set_random_generator(const Rng& generator);
+  /// @}
 
   /// Forgets every parameter's gradient (Var::zero_grad(), which keeps the buffers).
   void zero_grad();

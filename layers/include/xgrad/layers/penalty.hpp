@@ -25,4 +25,10 @@ Var<T> l2_penalty(const Module<T>& module, double lambda, std::size_t n);
 template <class T>
 Var<T> l1_penalty(const Module<T>& module, double lambda, std::size_t n);
 
+/// The value of both penalties without a graph, accumulated in double: ½(λ₂/n) Σ w² +
+/// (λ₁/n) Σ |w| over the weights — what network2.py's total_cost() adds to the mean cost.
+/// Throws InvalidArgument as l2_penalty() for a negative λ or n = 0.
+template <class T>
+double penalty_value(const Module<T>& module, double l2, double l1, std::size_t n);
+
 }  // namespace xgrad

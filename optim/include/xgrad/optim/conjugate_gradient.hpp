@@ -31,6 +31,8 @@ class NonlinearCG : public Optimizer<T> {
   double step(const Objective<T>& objective) override;
   /// Throws GraphError: this optimizer evaluates the loss itself (use step(objective)).
   void step() override { this->require_objective(); }
+  /// True: see Optimizer::evaluates_objective().
+  bool evaluates_objective() const override { return true; }
 
  private:
   NonlinearCgOptions options_;

@@ -54,6 +54,8 @@ class HessianFree : public Optimizer<T> {
   double step(const Objective<T>& objective, const Objective<T>& curvature);
   /// Throws GraphError: this optimizer evaluates the loss itself (use step(objective)).
   void step() override { this->require_objective(); }
+  /// True: see Optimizer::evaluates_objective().
+  bool evaluates_objective() const override { return true; }
 
   /// The current damping λ.
   double damping() const noexcept { return static_cast<double>(damping_(0, 0)); }

@@ -44,6 +44,8 @@ class LBFGS : public Optimizer<T> {
   double step(const Objective<T>& objective) override;
   /// Throws GraphError: this optimizer evaluates the loss itself (use step(objective)).
   void step() override { this->require_objective(); }
+  /// True: see Optimizer::evaluates_objective().
+  bool evaluates_objective() const override { return true; }
 
   /// The options it was made with.
   const LbfgsOptions& options() const noexcept { return options_; }

@@ -57,6 +57,10 @@ class Optimizer {
   /// call backward() and step(); the others override it. Returns the loss at the
   /// parameters before the step.
   virtual double step(const Objective<T>& objective);
+  /// True for the rules that evaluate the loss themselves and have step(objective) only
+  /// (L-BFGS, Hessian-free, nonlinear CG): a trainer hands them each mini-batch's loss as
+  /// the objective instead of calling backward() and step().
+  virtual bool evaluates_objective() const { return false; }
   /// Number of evaluations so far: gradients (and, for Hessian-free, Hessian-vector
   /// products) computed by step(objective) — the cost measure of the comparisons.
   std::size_t evaluations() const noexcept { return evaluations_; }

@@ -1,7 +1,9 @@
 #pragma once
 /// @file
 /// The training loop: mini-batch SGD over any Module, with network2.py's monitoring,
-/// early stopping, learning-rate schedules and divergence detection.
+/// early stopping, learning-rate schedules and divergence detection — the Trainer class,
+/// whose steps (an epoch, the monitoring, the state to resume from) can be run one by one,
+/// and train(), which runs them all.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,9 +16,11 @@
 #include <xgrad/datasets/dataset.hpp>
 #include <xgrad/layers/cost.hpp>
 #include <xgrad/layers/module.hpp>
-#include <xgrad/optim/data_parallel.hpp>
+#include <xgrad/train/data_parallel.hpp>
+#include <xgrad/train/early_stopping.hpp>
 #include <xgrad/optim/optimizer.hpp>
 #include <xgrad/optim/schedule.hpp>
+#include <xgrad/autograd/var.hpp>
 
 namespace xgrad {
 
@@ -70,12 +74,10 @@ struct TrainingHistory {
 struct TrainerState {
   std::size_t next_epoch = 0;  ///< the first epoch still to run
   BatcherState batcher;        ///< the shuffler, between epochs
-  /// save_rng() text of every Dropout's generator, in the order of Module::children().
-  std::vector<std::string> dropout_generators;
-  double early_stopping_best = 0;               ///< EarlyStopping::best()
-  std::size_t early_stopping_best_epoch = 0;    ///< EarlyStopping::best_epoch()
-  std::size_t early_stopping_without = 0;       ///< EarlyStopping::epochs_without_improvement()
-  std::size_t early_stopping_epochs = 0;        ///< EarlyStopping::epochs()
+  /// save_rng() text of the generator of every module with a Module::random_generator()
+  /// (Dropout's masks), depth first in the order of Module::children().
+  std::vector<std::string> generators;
+  EarlyStopping::State early_stopping;          ///< the early-stopping counters
   StateDict<double> schedule;                   ///< the schedule's state(), if any
   TrainingHistory history;                      ///< the epochs run so far
 };
@@ -116,6 +118,77 @@ struct TrainOptions {
   /// monitoring is split across the processes and summed. on_epoch, on_progress and
   /// on_checkpoint are then called on rank 0 only. nullptr: this process alone.
   DataParallel<T>* data_parallel = nullptr;
+};
+
+/// The training loop as separate, testable steps. train() is `Trainer(…).run()`; a program
+/// that wants to act between epochs runs the steps itself:
+/// @code
+/// Trainer<float> trainer(model, cost, optimizer, training, options);
+/// while (trainer.run_epoch()) save_checkpoint(path, model, cost, optimizer, trainer.state());
+/// @endcode
+/// Two hooks are where other machinery plugs in: TrainOptions::data_parallel reduces each
+/// mini-batch's gradient across processes (see DataParallel), and an optimizer whose
+/// evaluates_objective() is true (L-BFGS, Hessian-free, nonlinear CG) takes each step
+/// through step(objective), evaluating the mini-batch's loss itself. The model, cost,
+/// optimizer, data and the options' pointees must outlive the Trainer.
+template <class T>
+class Trainer {
+ public:
+  /// Validates the options and, with TrainOptions::resume, restores that state. Throws
+  /// InvalidArgument for a zero batch size, empty training data, early stopping without
+  /// evaluation data, data whose widths do not fit each other, a state to resume that does
+  /// not fit the model, or an optimizer that evaluates the loss itself under data
+  /// parallelism.
+  Trainer(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
+          const Dataset<T>& training, const TrainOptions<T>& options);
+
+  /// Runs the remaining epochs (run_epoch() until it returns false) and returns the history.
+  TrainingHistory run();
+  /// One epoch: the training pass, the monitoring, the early-stopping and schedule
+  /// decisions, then on_epoch and on_checkpoint. Returns false once training is over
+  /// (history().stop_reason says why; StopReason::completed after the last epoch).
+  bool run_epoch();
+  /// One pass over the shuffled training data, one step() per mini-batch, timed into
+  /// `stats`. Returns false, with the history's stop reason set, when the cost or a
+  /// parameter became non-finite.
+  bool train_pass(EpochStats& stats);
+  /// Measures what the Monitor asks, and what early stopping and the schedule need, into
+  /// `stats` (split across processes under data parallelism), without a graph.
+  void monitor(EpochStats& stats);
+  /// One optimizer step on the mini-batch (its inputs are swapped into the model's input
+  /// and back, not copied). Returns the mini-batch's cost — summed over processes under
+  /// data parallelism — measured before the step; a non-finite cost takes no step.
+  double step(Batch<T>& batch);
+  /// What resuming needs to continue after the epochs run so far.
+  TrainerState state() const;
+  /// Continues from `state` (which must come from the same model, data and options).
+  /// Throws InvalidArgument when its generators do not match the model's random modules.
+  void restore(const TrainerState& state);
+
+  /// The epochs run so far and why training stopped.
+  const TrainingHistory& history() const noexcept { return history_; }
+  /// The next epoch to run (0-based).
+  std::size_t epoch() const noexcept { return epoch_; }
+
+ private:
+  bool diverged(double cost, std::size_t batch);
+
+  Module<T>& model_;
+  const Cost& cost_;
+  Optimizer<T>& optimizer_;
+  const Dataset<T>& training_;
+  const TrainOptions<T>& options_;
+  DataParallel<T>* data_parallel_ = nullptr;  // null with one process
+  std::size_t regularization_size_ = 0;       // n of the L1 term
+  Batcher<T> batcher_;
+  EarlyStopping early_stopping_;
+  std::vector<Module<T>*> random_modules_;    // modules with a random_generator()
+  std::vector<std::size_t> draws_per_row_;    // their draws per example (data parallelism)
+  TrainingHistory history_;
+  std::size_t epoch_ = 0;
+  bool over_ = false;
+  Var<T> input_;     // the model's input leaf; its buffer is swapped with the batch's
+  Matrix<T> share_;  // this process's targets under data parallelism
 };
 
 /// Trains `model` (which maps inputs to the output layer's logits z) by mini-batch

@@ -1,4 +1,4 @@
-#include "xgrad/autograd/loss.hpp"
+#include "xgrad/autograd/fused_losses.hpp"
 
 #include <cmath>
 #include <memory>
@@ -9,17 +9,13 @@
 
 #include "xgrad/autograd/activation.hpp"
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/reduction.hpp"
 #include "xgrad/autograd/softmax.hpp"
 #include "xgrad/autograd/errors.hpp"
 #include "kernels.hpp"
 
 namespace xgrad {
 namespace {
-
-template <class T>
-T inverse_rows(const Matrix<T>& z) {
-  return z.shape()[0] == 0 ? T(0) : T(1) / static_cast<T>(z.shape()[0]);
-}
 
 template <class T>
 void require_same_shape(const char* op, const Var<T>& z, const Matrix<T>& y) {
@@ -92,9 +88,10 @@ Var<T> binary_cross_entropy_with_logits(const Var<T>& z, const Matrix<T>& y) {
     const T zk = zv.flat(k), yk = y.flat(k);
     const T e = std::exp(-std::abs(zk));
     total += std::max(zk, T(0)) - zk * yk + std::log1p(e);
-    residual.flat(k) = zk >= T(0) ? (T(1) - yk) - e / (T(1) + e) : e / (T(1) + e) - yk;
+    const T s = detail::sigmoid_of_negative_abs(e);  // σ(−|z|), from the same e
+    residual.flat(k) = zk >= T(0) ? (T(1) - yk) - s : s - yk;
   }
-  return fused_loss(z, total, inverse_rows(zv), "binary_cross_entropy_with_logits",
+  return fused_loss(z, total, row_mean_factor<T>(zv.shape()[0]), "binary_cross_entropy_with_logits",
                     std::move(residual), [](const Var<T>& logits) { return sigmoid(logits); });
 }
 
@@ -117,7 +114,7 @@ Var<T> softmax_log_likelihood(const Var<T>& z, const std::vector<std::size_t>& l
   const Matrix<T> log_a = detail::row_log_softmax(z.value());
   T total = 0;
   for (std::size_t i = 0; i < m; ++i) total -= log_a(i, labels[i]);
-  return fused_loss(z, total, inverse_rows(log_a), "softmax_log_likelihood",
+  return fused_loss(z, total, row_mean_factor<T>(log_a.shape()[0]), "softmax_log_likelihood",
                     residual_from_labels(log_a, labels),
                     [](const Var<T>& logits) { return softmax(logits); });
 }
@@ -136,7 +133,7 @@ Var<T> softmax_log_likelihood(const Var<T>& z, const Matrix<T>& y) {
   for (std::size_t i = 0; i < y.shape()[0]; ++i) {
     for (std::size_t j = 0; j < y.shape()[1]; ++j) row_totals(i, 0) += y(i, j);
   }
-  return fused_loss(z, total, inverse_rows(log_a), "softmax_log_likelihood",
+  return fused_loss(z, total, row_mean_factor<T>(log_a.shape()[0]), "softmax_log_likelihood",
                     residual_from_targets(log_a, y),
                     [t = std::make_shared<const Matrix<T>>(std::move(row_totals))](
                         const Var<T>& logits) { return softmax(logits) * Var<T>(Matrix<T>(*t)); });

@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <xgrad/layers/serialization.hpp>
+#include <xgrad/io/serialization.hpp>
 #include <xgrad/optim/optimizer.hpp>
-#include <xgrad/optim/trainer.hpp>
+#include <xgrad/train/trainer.hpp>
 
 namespace xgrad {
 

@@ -1,5 +1,6 @@
 #pragma once
-// Checked reading of JSON model documents, private to the layers module: every accessor
+// Checked reading of JSON documents, shared by xgrad's loaders (the model formats here and
+// train/'s checkpoints; internal, not a stable API): every accessor
 // validates the element it reads and throws ModelFormatError naming the source, the JSON
 // path of the element (e.g. "layers[2].weights[3]"), what was wrong and what was expected.
 // Matrices are checked for shape before anything is allocated for them.
@@ -10,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "xgrad/autograd/tensor.hpp"
-#include "xgrad/layers/serialization.hpp"
+#include "xgrad/io/serialization.hpp"
+#include "xgrad/layers/state.hpp"
 
 namespace xgrad::detail {
 
@@ -84,5 +86,9 @@ template <class T>
 ordered_json rows_json(const Matrix<T>& m, bool transpose, const std::string& what);
 template <class T>
 ordered_json flat_json(const Matrix<T>& m, const std::string& what);
+// A StateDict as [{"name", "shape": [rows, cols], "data": [row-major values]}, …]; `what`
+// names the owner in the error for a non-finite value.
+template <class T>
+ordered_json state_json(const StateDict<T>& state, const std::string& what);
 
 }  // namespace xgrad::detail

@@ -1,4 +1,4 @@
-#include "xgrad/optim/network.hpp"
+#include "xgrad/train/network.hpp"
 
 #include <stdexcept>
 
@@ -15,30 +15,6 @@
 
 namespace xgrad {
 
-Activation activation_from_string(const std::string& name) {
-  for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu}) {
-    if (name == to_string(a)) return a;
-  }
-  throw InvalidArgument(
-      fmt::format("unknown activation '{}' (expected sigmoid, tanh or relu)", name));
-}
-
-namespace {
-
-// The module applying `a`; null for the identity.
-template <class T>
-std::shared_ptr<Module<T>> make_activation(Activation a) {
-  switch (a) {
-    case Activation::identity: return nullptr;
-    case Activation::tanh: return std::make_shared<Tanh<T>>();
-    case Activation::relu: return std::make_shared<ReLU<T>>();
-    case Activation::sigmoid: break;
-  }
-  return std::make_shared<Sigmoid<T>>();
-}
-
-}  // namespace
-
 template <class T>
 Network<T>::Network(std::vector<std::size_t> sizes, Cost cost, NetworkOptions options)
     : sizes_(std::move(sizes)), cost_(cost), options_(options) {
@@ -54,7 +30,7 @@ Network<T>::Network(std::vector<std::size_t> sizes, Cost cost, NetworkOptions op
   for (std::size_t l = 0; l + 1 < sizes_.size(); ++l) {
     model_->add(std::make_shared<Dense<T>>(sizes_[l], sizes_[l + 1], options_.init, rng));
     if (l + 2 < sizes_.size()) {
-      if (auto activation = make_activation<T>(options_.activation)) model_->add(activation);
+      if (auto activation = make_activation_module<T>(options_.activation)) model_->add(activation);
       if (options_.dropout > 0) {
         model_->add(std::make_shared<Dropout<T>>(options_.dropout, rng));
       }
@@ -66,13 +42,13 @@ template <class T>
 Network<T>::Network(Sequential<T> model, Cost cost)
     : cost_(cost), model_(std::make_shared<Sequential<T>>(std::move(model))) {
   for (std::size_t i = 0; i < model_->size(); ++i) {
-    if (const auto* dense = dynamic_cast<const Dense<T>*>(&(*model_)[i])) {
-      if (sizes_.empty()) sizes_.push_back(dense->in_features());
-      sizes_.push_back(dense->out_features());
+    if (const auto linear = (*model_)[i].linear_parameters()) {
+      if (sizes_.empty()) sizes_.push_back(linear->weight.rows());
+      sizes_.push_back(linear->weight.cols());
     }
   }
-  const bool dense_ends = model_->size() > 0 && dynamic_cast<const Dense<T>*>(&(*model_)[0]) &&
-                          dynamic_cast<const Dense<T>*>(&(*model_)[model_->size() - 1]);
+  const bool dense_ends = model_->size() > 0 && (*model_)[0].linear_parameters() &&
+                          (*model_)[model_->size() - 1].linear_parameters();
   if (!dense_ends) {
     throw InvalidArgument(fmt::format(
         "Network: the model {} must start and end with a Dense layer", model_->describe()));

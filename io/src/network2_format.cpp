@@ -2,18 +2,17 @@
 // and biases (out × 1) as nested lists, for Dense, Sigmoid, …, Dense networks with a
 // sigmoid output under QuadraticCost or CrossEntropyCost.
 
-#include <typeinfo>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "json_reader.hpp"
+#include "xgrad/io/json_reader.hpp"
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/layers/activations.hpp"
-#include "xgrad/layers/atomic_file.hpp"
+#include "xgrad/io/atomic_file.hpp"
 #include "xgrad/layers/dense.hpp"
-#include "xgrad/layers/dropout.hpp"
-#include "xgrad/layers/serialization.hpp"
+#include "xgrad/io/serialization.hpp"
 #include "xgrad/autograd/errors.hpp"
 
 namespace xgrad {
@@ -27,11 +26,8 @@ using detail::ordered_json;
 // Why a module other than Dense or Sigmoid has no place in network2.py.
 template <class T>
 const char* why_not_network2(const Module<T>& module) {
-  const std::type_info& type = typeid(module);
-  if (type == typeid(Dropout<T>)) return " (network2.py has no dropout layers)";
-  if (type == typeid(Tanh<T>) || type == typeid(ReLU<T>) || type == typeid(Softmax<T>)) {
-    return " (network2.py's neurons are sigmoid)";
-  }
+  if (module.random_generator()) return " (network2.py has no dropout layers)";
+  if (module.fusable_activation()) return " (network2.py's neurons are sigmoid)";
   return "";
 }
 
@@ -45,14 +41,14 @@ ordered_json network2_document(const Sequential<T>& network, const Cost& cost) {
   ordered_json sizes = ordered_json::array(), weights = ordered_json::array(),
                biases = ordered_json::array();
   for (std::size_t i = 0; i < network.size(); i += 2) {
-    const auto& dense = network.template at<Dense<T>>(i);
-    if (i == 0) sizes.push_back(dense.in_features());
-    sizes.push_back(dense.out_features());
-    const std::string what = fmt::format("module {} ({})", i, dense.describe());
+    const LinearParameters<T> dense = *network[i].linear_parameters();
+    if (i == 0) sizes.push_back(dense.weight.rows());
+    sizes.push_back(dense.weight.cols());
+    const std::string what = fmt::format("module {} ({})", i, network[i].describe());
     // W (in × out) transposed is the book's w (out × in); b (1 × out) transposed is the
     // column vector (out × 1).
-    weights.push_back(detail::rows_json(dense.weight().value(), true, what + " weights"));
-    biases.push_back(detail::rows_json(dense.bias().value(), true, what + " biases"));
+    weights.push_back(detail::rows_json(dense.weight.value(), true, what + " weights"));
+    biases.push_back(detail::rows_json(dense.bias.value(), true, what + " biases"));
   }
   return {{"sizes", std::move(sizes)},
           {"weights", std::move(weights)},
@@ -86,20 +82,19 @@ std::string network2_incompatibility(const Sequential<T>& network, const Cost& c
   for (std::size_t i = 0; i < network.size(); ++i) {
     const Module<T>& module = network[i];
     const bool want_dense = i % 2 == 0;
-    const std::type_info& want = want_dense ? typeid(Dense<T>) : typeid(Sigmoid<T>);
-    if (typeid(module) != want) {
+    const std::optional<LinearParameters<T>> linear = module.linear_parameters();
+    if (want_dense ? !linear : module.fusable_activation() != Activation::sigmoid) {
       return fmt::format(
           "module {} is {}, expected {}{}: network2.py's networks are Dense, Sigmoid, Dense, "
           "…, Dense (the cost applies the output sigmoid)",
           i, module.describe(), want_dense ? "Dense" : "Sigmoid", why_not_network2(module));
     }
     if (!want_dense) continue;
-    const auto& dense = static_cast<const Dense<T>&>(module);
-    if (i > 0 && dense.in_features() != previous_out) {
+    if (i > 0 && linear->weight.rows() != previous_out) {
       return fmt::format("module {} ({}) does not take the {} outputs of module {}", i,
-                         dense.describe(), previous_out, i - 2);
+                         module.describe(), previous_out, i - 2);
     }
-    previous_out = dense.out_features();
+    previous_out = linear->weight.cols();
   }
   if (network.size() % 2 == 0) {
     return fmt::format("it ends with Sigmoid (module {}); network2.py's networks end with a "

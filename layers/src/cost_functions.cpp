@@ -1,4 +1,4 @@
-#include "xgrad/layers/losses.hpp"
+#include "xgrad/layers/cost_functions.hpp"
 
 #include <stdexcept>
 
@@ -19,25 +19,19 @@ void require_target_shape(const char* cost, const Var<T>& a, const Matrix<T>& y)
   }
 }
 
-// 1/m as T, or 0 for an empty batch (whose cost is then 0 rather than NaN).
-template <class T>
-T inverse_rows(const Var<T>& a) {
-  return a.rows() == 0 ? T(0) : T(1) / static_cast<T>(a.rows());
-}
-
 }  // namespace
 
 template <class T>
 Var<T> quadratic_cost(const Var<T>& a, const Matrix<T>& y) {
   require_target_shape("quadratic_cost", a, y);
-  return sum(square(a - Var<T>(y))) * (T(0.5) * inverse_rows(a));
+  return sum(square(a - Var<T>(y))) * (T(0.5) * row_mean_factor<T>(a.rows()));
 }
 
 template <class T>
 Var<T> cross_entropy_cost(const Var<T>& a, const Matrix<T>& y) {
   require_target_shape("cross_entropy_cost", a, y);
   const Matrix<T> not_y = T(1) - y;
-  return (sum(xlogy(y, a)) + sum(xlogy(not_y, T(1) - a))) * -inverse_rows(a);
+  return (sum(xlogy(y, a)) + sum(xlogy(not_y, T(1) - a))) * -row_mean_factor<T>(a.rows());
 }
 
 template <class T>
@@ -68,7 +62,7 @@ Var<T> log_likelihood_cost(const Var<T>& a, const std::vector<std::size_t>& labe
 template <class T>
 Var<T> log_likelihood_cost(const Var<T>& a, const Matrix<T>& y) {
   require_target_shape("log_likelihood_cost", a, y);
-  return sum(xlogy(y, a)) * -inverse_rows(a);
+  return sum(xlogy(y, a)) * -row_mean_factor<T>(a.rows());
 }
 
 #define XGRAD_INSTANTIATE(T)                                                               \

@@ -1,4 +1,4 @@
-#include "xgrad/layers/atomic_file.hpp"
+#include "xgrad/io/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -37,14 +37,22 @@ class EarlyStopping {
   /// Epochs recorded so far.
   std::size_t epochs() const noexcept { return epochs_; }
 
-  /// Restores the counters of an earlier run (from best(), best_epoch(),
-  /// epochs_without_improvement() and epochs()), to resume it.
-  void restore(double best, std::size_t best_epoch, std::size_t without_improvement,
-               std::size_t epochs) noexcept {
-    best_ = best;
-    best_epoch_ = best_epoch;
-    since_improvement_ = without_improvement;
-    epochs_ = epochs;
+  /// The counters, to save with a checkpoint and restore() later.
+  struct State {
+    double best = 0;                       ///< best()
+    std::size_t best_epoch = 0;            ///< best_epoch()
+    std::size_t without_improvement = 0;  ///< epochs_without_improvement()
+    std::size_t epochs = 0;                ///< epochs()
+  };
+  /// The counters as they are now.
+  State state() const noexcept { return {best_, best_epoch_, since_improvement_, epochs_}; }
+  /// Continues from the counters of an earlier run (patience and direction are this
+  /// object's own).
+  void restore(const State& state) noexcept {
+    best_ = state.best;
+    best_epoch_ = state.best_epoch;
+    since_improvement_ = state.without_improvement;
+    epochs_ = state.epochs;
   }
 
  private:

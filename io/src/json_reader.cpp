@@ -1,4 +1,4 @@
-#include "json_reader.hpp"
+#include "xgrad/io/json_reader.hpp"
 
 #include <sys/stat.h>
 
@@ -347,7 +347,20 @@ ordered_json flat_json(const Matrix<T>& m, const std::string& what) {
   return out;
 }
 
+template <class T>
+ordered_json state_json(const StateDict<T>& state, const std::string& what) {
+  ordered_json out = ordered_json::array();
+  for (const NamedMatrix<T>& entry : state) {
+    const std::string entry_what = fmt::format("{} entry '{}' data", what, entry.name);
+    out.push_back(ordered_json{{"name", entry.name},
+                               {"shape", {entry.value.shape()[0], entry.value.shape()[1]}},
+                               {"data", flat_json(entry.value, entry_what)}});
+  }
+  return out;
+}
+
 #define XGRAD_INSTANTIATE(T)                                                                  \
+  template ordered_json state_json<T>(const StateDict<T>&, const std::string&);               \
   template T JsonReader::element<T>(const json&, const std::string&) const;                   \
   template Matrix<T> JsonReader::rows_matrix<T>(const json&, const std::string&, bool) const; \
   template Matrix<T> JsonReader::row_vector<T>(const json&, const std::string&) const;        \

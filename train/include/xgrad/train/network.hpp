@@ -13,13 +13,9 @@
 #include <xgrad/layers/cost.hpp>
 #include <xgrad/layers/init.hpp>
 #include <xgrad/layers/sequential.hpp>
-#include <xgrad/optim/trainer.hpp>
+#include <xgrad/train/trainer.hpp>
 
 namespace xgrad {
-
-/// The hidden layers' Activation called `name` ("sigmoid", "tanh" or "relu"); throws
-/// std::invalid_argument naming the valid names.
-Activation activation_from_string(const std::string& name);
 
 /// How a Network is built.
 struct NetworkOptions {
