@@ -84,9 +84,9 @@ TEST(TaskFarm, SharesTheWork) {
   const Communicator world = Communicator::world();
   std::set<int> ranks;
   run_task_farm(
-      world, 12,
+      world, 24,
       [](std::size_t i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
         return std::to_string(i);
       },
       [&](std::size_t, int rank, const std::string&) { ranks.insert(rank); });
