@@ -1,6 +1,7 @@
 #include "common/processes.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
@@ -37,6 +38,14 @@ Processes::Processes(int& argc, char**& argv) : mpi_(std::make_unique<Mpi>()) {
 #else
   (void)argc;
   (void)argv;
+  // Built without MPI but started by mpirun: every process would run the whole program.
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    if (const char* n = std::getenv(name); n != nullptr && std::atoi(n) > 1) {
+      fmt::print(stderr, "note: xgrad was built without MPI, so each of the {} processes runs "
+                         "the whole program\n", n);
+      break;
+    }
+  }
 #endif
 }
 
