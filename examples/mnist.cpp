@@ -11,8 +11,6 @@
 // (data parallelism, see xgrad/train/data_parallel.hpp): --batch stays the global
 // mini-batch, and rank 0 alone prints and writes files.
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -30,6 +28,8 @@
 #include <xgrad/xgrad.hpp>
 
 #include "cli.hpp"
+#include "common/history_csv.hpp"
+#include "common/progress.hpp"
 #include "gnuplot.hpp"
 
 #ifdef XGRAD_WITH_MPI
@@ -136,44 +136,14 @@ Cost parse_cost(const std::string& name) {
   return Cost::log_likelihood();  // the only other value CLI11 lets through
 }
 
-// A one-line progress bar on stderr, redrawn at most 10 times a second (terminals only).
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  void start() { start_ = last_ = std::chrono::steady_clock::now(); }
-  void update(std::size_t done, std::size_t total) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double rate = elapsed > 0 ? double(done) / elapsed : 0;
-    const double eta = rate > 0 ? double(total - done) / rate : 0;
-    const int width = 30, filled = int(double(width) * double(done) / double(total));
-    fmt::print(stderr, "\r  [{}{}] {:6.1f}%  {:8.0f} examples/s  ETA {:4.1f} s", std::string(filled, '#'),
-               std::string(width - filled, '.'), 100.0 * double(done) / double(total), rate, eta);
-    if (done == total) fmt::print(stderr, "\r{}\r", std::string(80, ' '));
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_, last_;
-};
-
 void write_history(const std::string& path, const TrainingHistory& history) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error(fmt::format("cannot write the history to '{}'", path));
-  out << "epoch,learning_rate,seconds,monitor_seconds,training_cost,training_accuracy,evaluation_cost,evaluation_accuracy\n";
-  auto opt = [](const auto& v) { return v ? fmt::format("{}", *v) : std::string(); };
-  for (const EpochStats& e : history.epochs) {
-    const auto frac = [](const std::optional<std::size_t>& c, std::size_t n) {
-      return c ? fmt::format("{:.6f}", double(*c) / double(n)) : std::string();
-    };
-    out << fmt::format("{},{},{:.6f},{:.6f},{},{},{},{}\n", e.epoch, e.learning_rate, e.seconds,
-                       e.monitor_seconds,
-                       opt(e.training_cost), frac(e.training_correct, e.training_size),
-                       opt(e.evaluation_cost), frac(e.evaluation_correct, e.evaluation_size));
-  }
+  namespace column = examples::history_columns;
+  examples::HistoryCsv csv(path, {column::epoch(0), column::learning_rate(), column::seconds(6),
+                                  column::monitor_seconds(6), column::cost(true),
+                                  column::accuracy(true), column::cost(false),
+                                  column::accuracy(false)});
+  csv.add(history);
+  csv.close();
 }
 
 void plot_history(const std::string& csv, const std::string& png) {
@@ -296,7 +266,8 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes, const
   }
   sgd.halve_on_plateau = args.schedule;
   sgd.seed = args.seed;
-  ProgressBar bar(!args.quiet && procs.root() && isatty(STDERR_FILENO));
+  // A bar on a terminal only.
+  examples::Progress bar({examples::Progress::Style::bar, !args.quiet && procs.root(), "examples", 0});
   sgd.on_progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
   sgd.on_epoch = [&](const EpochStats& e) {
     fmt::print("Epoch {} training complete ({:.2f} s, η = {})\n", e.epoch, e.seconds, e.learning_rate);

@@ -7,6 +7,7 @@
 //                                                  1000x5 → 10000x10 → 50000x30, keep 1/3
 //   xgrad-search --sampler grid --eta 0.1,0.5,2.5 --lambda 1,5 --hidden 30 --batch 10
 //   xgrad-search --strategy full --budgets 10000x10  every candidate on one budget
+//   mpirun -np 4 xgrad-search                      each rung's trials on 4 processes
 //
 // Prints a line per trial, the leaderboard, and writes every trial as CSV.
 
@@ -24,6 +25,8 @@
 #include <xgrad/xgrad.hpp>
 
 #include "cli.hpp"
+#include "common/processes.hpp"
+#include "common/record.hpp"
 #include "search.hpp"
 
 using namespace xgrad;
@@ -67,8 +70,25 @@ std::string describe(const search::Budget& b) {
   return fmt::format("{} images × {} epochs", b.train_size, b.epochs);
 }
 
+std::string encode(const search::Score& s) {
+  RecordWriter w;
+  w.put(s.accuracy).put(std::uint64_t(s.best_epoch)).put(std::uint64_t(s.diverged)).put(s.seconds);
+  return w.text();
+}
+
+search::Score decode(const std::string& text) {
+  RecordReader r(text);
+  search::Score s;
+  s.accuracy = r.real();
+  s.best_epoch = std::size_t(r.natural());
+  s.diverged = r.natural() != 0;
+  s.seconds = r.real();
+  return s;
+}
+
 template <class T>
-int run(const Args& a, const search::Space& space, std::vector<search::Budget> budgets) {
+int run(const Args& a, const search::Space& space, std::vector<search::Budget> budgets,
+        const Processes& processes) {
   if (a.strategy == "full") budgets = {budgets.back()};
   const std::size_t largest = budgets.back().train_size;
   mnist::LocateOptions where;
@@ -112,27 +132,20 @@ int run(const Args& a, const search::Space& space, std::vector<search::Budget> b
   while (rung_sizes.size() < budgets.size()) {
     rung_sizes.push_back(search::survivors(rung_sizes.back(), a.factor));
   }
-  std::size_t current_rung = budgets.size(), in_rung = 0;
-  const search::Evaluate evaluate = [&](const search::Config& c, const search::Budget& b,
-                                        std::size_t candidate, std::size_t rung) {
-    if (rung != current_rung) {
-      current_rung = rung;
-      in_rung = 0;
-      fmt::print("\n== rung {}/{}: {} candidates, {}{}\n", rung + 1, budgets.size(),
-                 rung_sizes[rung], describe(b),
-                 a.scale_lambda ? fmt::format(", λ × {:.4g}", lambda_used(1.0, b.train_size)) : "");
-    }
-    ++in_rung;
+  // Trains one trial and scores it (on any process: deterministic from the candidate's seed).
+  const auto evaluate = [&](const search::Trial& t) {
+    const search::Config& c = t.config;
+    const search::Budget& b = t.budget;
     NetworkOptions network;
     network.init = a.init == "large" ? Init::large : Init::standard;
-    network.seed = a.seed + candidate;
+    network.seed = a.seed + t.candidate;
     Network<T> net({784, c.hidden, 10}, Cost::cross_entropy(), network);
     SgdOptions<T> sgd;
     sgd.lambda = lambda_used(c.lambda, b.train_size);
     sgd.evaluation_data = &validation;
     sgd.monitor_evaluation_accuracy = true;
     sgd.early_stopping = a.early_stop;
-    sgd.seed = a.seed + candidate;
+    sgd.seed = a.seed + t.candidate;
     const auto start = std::chrono::steady_clock::now();
     const TrainingHistory h = net.sgd(training(b.train_size), b.epochs, c.batch, c.eta, sgd);
     search::Score s;
@@ -145,16 +158,38 @@ int run(const Args& a, const search::Space& space, std::vector<search::Budget> b
         s.best_epoch = e + 1;
       }
     }
-    fmt::print("  {:>3}/{:<3} #{:<3} {} → {:6.2f}% at epoch {:<3} ({:.1f} s){}\n", in_rung,
-               rung_sizes[rung], candidate, describe(c), 100 * s.accuracy, s.best_epoch,
-               s.seconds, s.diverged ? "  diverged" : "");
-    std::fflush(stdout);
     return s;
+  };
+  // A rung's trials, one after another alone, handed out to the processes under mpirun;
+  // a line per trial as it finishes.
+  const search::EvaluateRung evaluate_rung = [&](const std::vector<search::Trial>& trials) {
+    const std::size_t rung = trials.front().rung;
+    const search::Budget& b = trials.front().budget;
+    fmt::print("\n== rung {}/{}: {} candidates, {}{}\n", rung + 1, budgets.size(), rung_sizes[rung],
+               describe(b),
+               a.scale_lambda ? fmt::format(", λ × {:.4g}", lambda_used(1.0, b.train_size)) : "");
+    std::fflush(stdout);
+    std::size_t in_rung = 0;
+    const std::vector<std::string> results = processes.run_tasks(
+        trials.size(), [&](std::size_t i) { return encode(evaluate(trials[i])); },
+        [&](std::size_t i, int rank, const std::string& text) {
+          const search::Score s = decode(text);
+          fmt::print("  {:>3}/{:<3} #{:<3} {} → {:6.2f}% at epoch {:<3} ({:.1f} s){}{}\n", ++in_rung,
+                     rung_sizes[rung], trials[i].candidate, describe(trials[i].config),
+                     100 * s.accuracy, s.best_epoch, s.seconds, s.diverged ? "  diverged" : "",
+                     processes.size() > 1 ? fmt::format("  (rank {})", rank) : "");
+          std::fflush(stdout);
+        });
+    std::vector<search::Score> scores;
+    for (const std::string& r : results) scores.push_back(decode(r));
+    return scores;
   };
 
   const auto start = std::chrono::steady_clock::now();
-  const search::Result result = search::successive_halving(candidates, budgets, a.factor, evaluate);
+  const search::Result result =
+      search::successive_halving_by_rung(candidates, budgets, a.factor, evaluate_rung);
   const double total = seconds_since(start);
+  if (!processes.root()) return 0;  // rank 0 writes the results
 
   std::ofstream csv(a.csv);
   csv << "candidate,rung,train_size,epochs,eta,lambda,lambda_used,hidden,batch,seed,"
@@ -196,6 +231,7 @@ int run(const Args& a, const search::Space& space, std::vector<search::Budget> b
 }  // namespace
 
 int main(int argc, char** argv) {
+  Processes processes(argc, argv);
   CLI::App app{"Hyper-parameter search (η, λ, hidden size, mini-batch size) on the MNIST "
                "validation data: grid or random candidates, successive halving over budgets."};
   Args a;
@@ -223,7 +259,7 @@ int main(int argc, char** argv) {
   app.add_option("--dtype", a.dtype, "element type")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
   app.add_option("--threads", a.threads, "BLAS threads")->capture_default_str()->check(CLI::PositiveNumber);
   if (const std::optional<int> status = parse_command_line(app, argc, argv)) return *status;
-  return report_errors([&] {
+  return processes.run_main([&] {
     search::Space space{search::parse_dimension("--eta", a.eta, false),
                         search::parse_dimension("--lambda", a.lambda, false),
                         search::parse_dimension("--hidden", a.hidden, true),
@@ -234,6 +270,7 @@ int main(int argc, char** argv) {
     }
     const std::vector<search::Budget> budgets = search::parse_budgets(a.budgets);
     set_blas_threads(a.threads);
-    return a.dtype == "f64" ? run<double>(a, space, budgets) : run<float>(a, space, budgets);
+    return a.dtype == "f64" ? run<double>(a, space, budgets, processes)
+                            : run<float>(a, space, budgets, processes);
   });
 }

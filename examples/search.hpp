@@ -253,12 +253,16 @@ struct Result {
 using Evaluate = std::function<Score(const Config& config, const Budget& budget,
                                      std::size_t candidate, std::size_t rung)>;
 
-/// Successive halving: every candidate is trained on budgets[0]; the best
+/// Trains every trial of one rung (their scores still empty) and returns their scores in the
+/// same order: the trials of a rung are independent, so they may run in parallel.
+using EvaluateRung = std::function<std::vector<Score>(const std::vector<Trial>& trials)>;
+
+/// Successive halving, a rung at a time: every candidate is trained on budgets[0]; the best
 /// survivors(n, factor) of each rung (by better()) are trained on the next budget, from
 /// scratch. With one budget this is a plain search: every candidate gets that budget.
-inline Result successive_halving(const std::vector<Config>& candidates,
-                                 const std::vector<Budget>& budgets, double factor,
-                                 const Evaluate& evaluate) {
+inline Result successive_halving_by_rung(const std::vector<Config>& candidates,
+                                         const std::vector<Budget>& budgets, double factor,
+                                         const EvaluateRung& evaluate) {
   if (budgets.empty()) throw std::invalid_argument("successive_halving: no budget");
   survivors(1, factor);  // validates the factor before anything is trained
   Result result;
@@ -269,11 +273,14 @@ inline Result successive_halving(const std::vector<Config>& candidates,
   for (std::size_t rung = 0; rung < budgets.size() && !alive.empty(); ++rung) {
     result.rungs.push_back(alive);
     std::vector<Trial> here;
-    for (std::size_t c : alive) {
-      Trial t{c, rung, budgets[rung], candidates[c], {}};
-      t.score = evaluate(candidates[c], budgets[rung], c, rung);
-      here.push_back(t);
-      result.trials.push_back(t);
+    for (std::size_t c : alive) here.push_back(Trial{c, rung, budgets[rung], candidates[c], {}});
+    const std::vector<Score> scores = evaluate(here);
+    if (scores.size() != here.size()) {
+      throw std::logic_error("successive_halving: a score per trial expected");
+    }
+    for (std::size_t i = 0; i < here.size(); ++i) {
+      here[i].score = scores[i];
+      result.trials.push_back(here[i]);
     }
     here = ranked(here);
     here.resize(survivors(here.size(), factor));
@@ -281,6 +288,17 @@ inline Result successive_halving(const std::vector<Config>& candidates,
     for (const Trial& t : here) alive.push_back(t.candidate);
   }
   return result;
+}
+
+/// successive_halving_by_rung() with the trials of each rung evaluated one after another.
+inline Result successive_halving(const std::vector<Config>& candidates,
+                                 const std::vector<Budget>& budgets, double factor,
+                                 const Evaluate& evaluate) {
+  return successive_halving_by_rung(candidates, budgets, factor, [&](const std::vector<Trial>& trials) {
+    std::vector<Score> scores;
+    for (const Trial& t : trials) scores.push_back(evaluate(t.config, t.budget, t.candidate, t.rung));
+    return scores;
+  });
 }
 
 }  // namespace xgrad::examples::search
