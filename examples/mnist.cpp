@@ -160,16 +160,6 @@ void plot_history(const std::string& csv, const std::string& png) {
   }
 }
 
-// network2.py's files have "sizes" and no "format"; xgrad's own say "format": "xgrad".
-template <class T>
-LoadedModel<T> load_any_model(const std::string& path) {
-  std::ifstream in(path);
-  nlohmann::json probe;
-  if (in) probe = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  const bool network2 = probe.is_object() && probe.contains("sizes") && !probe.contains("format");
-  return network2 ? load_network2<T>(path) : load_model<T>(path);
-}
-
 // The network to train: from a checkpoint (--resume), a saved model (--load), or new.
 template <class T>
 Network<T> make_network(const Args& args, const std::vector<std::size_t>& sizes,

@@ -271,6 +271,15 @@ LoadedModel<T> load_model(const std::string& path) {
   return parse_model<T>(detail::read_text_file(path), path);
 }
 
+template <class T>
+LoadedModel<T> load_any_model(const std::string& path) {
+  const json root = detail::parse_json_text(detail::read_text_file(path), path);
+  if (root.is_object() && root.contains("sizes") && !root.contains("format")) {
+    return network2_from_json<T>(root, path);
+  }
+  return model_from_json<T>(root, path);
+}
+
 #define XGRAD_INSTANTIATE(T)                                                                  \
   template nlohmann::json state_to_json<T>(const StateDict<T>&);                              \
   template StateDict<T> state_from_json<T>(const nlohmann::json&, const std::string&,          \
@@ -283,7 +292,8 @@ LoadedModel<T> load_model(const std::string& path) {
                               const TrainingState<T>&);                                       \
   template LoadedModel<T> model_from_json<T>(const nlohmann::json&, const std::string&);      \
   template LoadedModel<T> parse_model<T>(const std::string&, const std::string&);             \
-  template LoadedModel<T> load_model<T>(const std::string&);
+  template LoadedModel<T> load_model<T>(const std::string&);                                  \
+  template LoadedModel<T> load_any_model<T>(const std::string&);
 XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
 
 }  // namespace xgrad

@@ -48,5 +48,15 @@ TEST(GoldenFiles, Network2ModelResavesByteIdentically) {
   EXPECT_EQ(network2_to_string(model.network, model.cost), text);
 }
 
+TEST(GoldenFiles, LoadAnyModelTellsTheFormatsApart) {
+  const std::string dir = std::string(XGRAD_GOLDEN_DIR) + "/";
+  const LoadedModel<double> network2 = load_any_model<double>(dir + "network2_quadratic.json");
+  EXPECT_EQ(network2_to_string(network2.network, network2.cost), golden("network2_quadratic.json"));
+  const LoadedModel<double> xgrad = load_any_model<double>(dir + "model_relu_dropout_f64.json");
+  EXPECT_EQ(model_to_string(xgrad.network, xgrad.cost, xgrad.training),
+            golden("model_relu_dropout_f64.json"));
+  EXPECT_THROW(load_any_model<double>(dir + "README.md"), ModelFormatError);
+}
+
 }  // namespace
 }  // namespace xgrad

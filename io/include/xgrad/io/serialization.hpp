@@ -187,6 +187,16 @@ template <class T>
 LoadedModel<T> load_network2(const std::string& path);
 /// @}
 
+/// @name Either format
+/// @{
+
+/// Reads the model saved at `path` in whichever format it is: network2.py's (an object
+/// with "sizes" and no "format") or xgrad's (everything else, so that a damaged file gets
+/// xgrad's messages). Throws ModelFormatError as load_model() and load_network2() do.
+template <class T>
+LoadedModel<T> load_any_model(const std::string& path);
+/// @}
+
 /// @name Saved state as JSON
 /// @{
 
