@@ -126,11 +126,17 @@ bool have_libxsmm() {
 #endif
 }
 
+template <class T>
 GemmKernel gemm_kernel(std::size_t m, std::size_t n, std::size_t k, bool trans_b) {
-  (void)trans_b;
   if (!have_libxsmm()) return GemmKernel::openblas;
-  return double(m) * double(n) * double(k) <= kSmallGemmLimit ? GemmKernel::libxsmm
-                                                               : GemmKernel::openblas;
+  if (double(m) * double(n) * double(k) > kSmallGemmLimit) return GemmKernel::openblas;
+  if (trans_b) {  // the transposed copy of B (n·k elements) must pay for itself
+    const std::size_t copy = n * k;
+    if (copy * sizeof(T) > kTransposedCopyBytes || (m < 2 && copy > 32768)) {
+      return GemmKernel::openblas;
+    }
+  }
+  return GemmKernel::libxsmm;
 }
 
 template <class T>
@@ -147,7 +153,7 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
   const int im = static_cast<int>(m), in = static_cast<int>(n), ik = static_cast<int>(k),
             ilda = static_cast<int>(lda), ildb = static_cast<int>(ldb),
             ildc = static_cast<int>(ldc);
-  if (kernel == GemmKernel::automatic) kernel = gemm_kernel(m, n, k, trans_b);
+  if (kernel == GemmKernel::automatic) kernel = gemm_kernel<T>(m, n, k, trans_b);
 #ifdef XGRAD_HAVE_LIBXSMM
   if (kernel == GemmKernel::libxsmm &&
       xsmm_gemm(trans_a, trans_b, im, in, ik, a, ilda, b, ildb, beta, c, ildc)) {
@@ -158,6 +164,7 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
 }
 
 #define XGRAD_INSTANTIATE(T)                                                                 \
+  template GemmKernel gemm_kernel<T>(std::size_t, std::size_t, std::size_t, bool);           \
   template void gemm<T>(bool, bool, std::size_t, std::size_t, std::size_t, const T*,         \
                         std::size_t, const T*, std::size_t, T, T*, std::size_t, GemmKernel);
 XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)

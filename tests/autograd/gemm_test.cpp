@@ -115,13 +115,18 @@ TEST(Gemm, automatic_matches_reference_double) { check_kernel<double>(GemmKernel
 
 TEST(Gemm, kernel_is_chosen_by_shape) {
   const GemmKernel small = have_libxsmm() ? GemmKernel::libxsmm : GemmKernel::openblas;
-  EXPECT_EQ(gemm_kernel(10, 30, 784, false), small);
-  EXPECT_EQ(gemm_kernel(784, 30, 10, false), small);
-  EXPECT_EQ(gemm_kernel(10, 784, 30, true), small);
-  EXPECT_EQ(gemm_kernel(1000, 1000, 1000, false), GemmKernel::openblas);
+  EXPECT_EQ(gemm_kernel<float>(10, 30, 784, false), small);
+  EXPECT_EQ(gemm_kernel<float>(784, 30, 10, false), small);
+  EXPECT_EQ(gemm_kernel<double>(10, 784, 30, true), small);
+  EXPECT_EQ(gemm_kernel<float>(1000, 1000, 1000, false), GemmKernel::openblas);
   const auto limit = static_cast<std::size_t>(kSmallGemmLimit);
-  EXPECT_EQ(gemm_kernel(limit, 1, 1, false), small);
-  EXPECT_EQ(gemm_kernel(limit + 1, 1, 1, false), GemmKernel::openblas);
+  EXPECT_EQ(gemm_kernel<float>(limit, 1, 1, false), small);
+  EXPECT_EQ(gemm_kernel<double>(limit + 1, 1, 1, false), GemmKernel::openblas);
+  // G·Wᵀ: a large transposed copy, or one for a single row, goes to OpenBLAS.
+  EXPECT_EQ(gemm_kernel<float>(10, 1000, 1000, true), GemmKernel::openblas);
+  EXPECT_EQ(gemm_kernel<float>(10, 784, 300, true), small);
+  EXPECT_EQ(gemm_kernel<double>(10, 784, 300, true), GemmKernel::openblas);
+  EXPECT_EQ(gemm_kernel<float>(1, 784, 100, true), GemmKernel::openblas);
   EXPECT_FALSE(blas_info().kernels.empty());
 }
 

@@ -18,8 +18,8 @@ struct BlasInfo {
   /// than the CPU supports (OpenBLAS 0.3.21 falls back to generic kernels on CPUs it does
   /// not recognise; OPENBLAS_CORETYPE overrides its choice).
   std::string advice;
-  /// What runs the engine's matrix products, e.g. "libxsmm 1.17 (JIT, cpx) for m·n·k ≤
-  /// 262144, OpenBLAS 0.3.21 (Cooperlake) above", or only OpenBLAS when xgrad was built
+  /// What runs the engine's matrix products, e.g. "libxsmm 1.17 (JIT for cpx) for m·n·k ≤
+  /// 10000000, OpenBLAS 0.3.21 (Cooperlake) above", or only OpenBLAS when xgrad was built
   /// without libxsmm.
   std::string kernels;
 };
@@ -39,14 +39,24 @@ enum class GemmKernel {
 bool have_libxsmm();
 
 /// Multiply-adds (m·n·k) up to which gemm() runs libxsmm rather than OpenBLAS. Placed by
-/// `bench/gemm_bench.cpp` (bench/GEMM-CROSSOVER.md has the data): below it libxsmm's
-/// JIT-compiled kernels beat OpenBLAS on the engine's shapes, above it OpenBLAS's blocked,
-/// packed kernels (and its threads) win.
-inline constexpr double kSmallGemmLimit = 262144;
+/// `bench/gemm-crossover` (bench/GEMM-CROSSOVER.md has the data): on one thread, up to 10⁷
+/// libxsmm's JIT-compiled kernels beat OpenBLAS on 92 of 102 float products of dense layers
+/// (median 1.48×) and 86 of 102 double ones (1.27×), most of the losses being G·Wᵀ with a
+/// large W (see kTransposedCopyBytes); from 2.5·10⁷ OpenBLAS's blocked, packed kernels win,
+/// and from kParallelGemmThreshold they also get a second thread.
+inline constexpr double kSmallGemmLimit = 1e7;
 
-/// The library gemm() runs (for GemmKernel::automatic) on a product with m·n·k multiply-adds
-/// whose right operand is transposed or not: libxsmm when xgrad has it and the product is
-/// small (kSmallGemmLimit), OpenBLAS otherwise.
+/// Elements of a transposed right operand (G·Wᵀ) up to which gemm() runs libxsmm: libxsmm
+/// 1.17 has no kernels for it, so W is transposed into a scratch copy first, and above 1 MiB
+/// of copy (or, for a single row, above 32,768 elements) the copy costs more than libxsmm
+/// saves (bench/GEMM-CROSSOVER.md).
+inline constexpr std::size_t kTransposedCopyBytes = std::size_t(1) << 20;
+
+/// The library gemm() runs (for GemmKernel::automatic) on a product of an m × k matrix by a
+/// k × n one of element type T (float or double), whose right operand is transposed or not:
+/// libxsmm when xgrad has it, the product is small (kSmallGemmLimit) and, for a transposed
+/// right operand, the copy is too (kTransposedCopyBytes); OpenBLAS otherwise.
+template <class T>
 GemmKernel gemm_kernel(std::size_t m, std::size_t n, std::size_t k, bool trans_b);
 
 /// Row-major C = op(A)·op(B) + beta·C, C m × n, op(A) m × k, op(B) k × n, where op(X) is X or
