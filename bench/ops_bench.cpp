@@ -122,11 +122,51 @@ void BM_train_epoch(benchmark::State& state) {
   TrainOptions<T> options;
   options.epochs = 1;
   options.batch_size = batch;
+  set_blas_threads(1);
   for (auto _ : state) train(net.model(), net.cost(), sgd, data, options);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  // Seconds per SGD step (e.g. "17u" = 17 µs): compare with BM_step_gemms.
+  state.counters["per_step"] = benchmark::Counter(
+      static_cast<double>((n + batch - 1) / batch),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 BENCHMARK_TEMPLATE(BM_train_epoch, float)->Args({10, 30})->Args({10, 100})->Args({100, 30})->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_train_epoch, double)->Args({10, 30})->Unit(benchmark::kMillisecond);
+
+// The GEMMs of one SGD step of the [784,hidden,10] network at batch `batch`, through
+// xgrad::gemm() as the engine runs them (forward x·W with the bias, xᵀ·G into the weight
+// gradients, G·Wᵀ for the hidden layer): BM_train_epoch's per_step minus this is the work
+// outside the GEMMs. The third argument forces a kernel (GemmKernel: 0 automatic, 2
+// OpenBLAS, i.e. the kernels of xgrad before libxsmm).
+template <class T>
+void BM_step_gemms(benchmark::State& state) {
+  const auto batch = static_cast<std::size_t>(state.range(0));
+  const auto hidden = static_cast<std::size_t>(state.range(1));
+  const auto kernel = static_cast<GemmKernel>(state.range(2));
+  const Matrix<T> x = random_matrix<T>(batch, 784, 1), w1 = random_matrix<T>(784, hidden, 2),
+                  w2 = random_matrix<T>(hidden, 10, 3), g2 = random_matrix<T>(batch, 10, 4),
+                  g1 = random_matrix<T>(batch, hidden, 5);
+  Matrix<T> h = xt::zeros<T>({batch, hidden}), z = xt::zeros<T>({batch, std::size_t(10)}),
+            dw1 = xt::zeros<T>({std::size_t(784), hidden}), dw2 = xt::zeros<T>({hidden, std::size_t(10)}),
+            dh = xt::zeros<T>({batch, hidden});
+  set_blas_threads(1);
+  for (auto _ : state) {
+    gemm(false, false, batch, hidden, 784, x.data(), 784, w1.data(), hidden, T(1), h.data(), hidden, kernel);
+    gemm(false, false, batch, std::size_t(10), hidden, h.data(), hidden, w2.data(), 10, T(1), z.data(), 10,
+         kernel);
+    gemm(false, true, batch, hidden, std::size_t(10), g2.data(), 10, w2.data(), 10, T(0), dh.data(), hidden,
+         kernel);
+    gemm(true, false, hidden, std::size_t(10), batch, h.data(), hidden, g2.data(), 10, T(0), dw2.data(), 10,
+         kernel);
+    gemm(true, false, std::size_t(784), hidden, batch, x.data(), 784, g1.data(), hidden, T(0), dw1.data(),
+         hidden, kernel);
+    benchmark::DoNotOptimize(dw1.data());
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK_TEMPLATE(BM_step_gemms, float)
+    ->Args({10, 30, 0})->Args({10, 30, 2})->Args({10, 100, 0})->Args({100, 30, 0});
+BENCHMARK_TEMPLATE(BM_step_gemms, double)->Args({10, 30, 0})->Args({10, 30, 2});
 
 // Evaluation as the trainer monitors it: count_correct() over 10,000 MNIST-shaped examples
 // (no graph), to compare with BM_forward_gemms below; reported per example.

@@ -386,8 +386,7 @@ int main(int argc, char** argv) {
 #endif
     set_blas_threads(threads);
     const BlasInfo blas = blas_info();
-    fmt::print("BLAS: {} | kernel {} | {} thread{}\n", blas.library, blas.core, blas.threads,
-               blas.threads == 1 ? "" : "s");
+    fmt::print("BLAS: {} | {} thread{}\n", blas.kernels, blas.threads, blas.threads == 1 ? "" : "s");
     if (!blas.advice.empty()) fmt::print("note: {}\n", blas.advice);
     return a.dtype == "f64" ? run<double>(a, sizes, procs) : run<float>(a, sizes, procs);
   }, procs.size > 1 ? fmt::format(" on rank {} of {}", procs.rank, procs.size) : std::string());

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libxtensor-dev libxtensor-blas-dev xtl-dev libopenblas-dev
+  libxtensor-dev libxtensor-blas-dev xtl-dev libopenblas-dev libxsmm-dev
   libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox doxygen python3

@@ -6,6 +6,12 @@
 #include <string_view>
 #include <thread>
 
+#include <fmt/format.h>
+
+#ifdef XGRAD_HAVE_LIBXSMM
+#include <libxsmm.h>
+#endif
+
 extern "C" {
 // OpenBLAS extensions (declared here because a generic cblas.h may not have them).
 char* openblas_get_config(void);
@@ -42,6 +48,13 @@ std::string kernel_advice(const std::string& core) {
   return {};
 }
 
+// "OpenBLAS 0.3.21" from openblas_get_config()'s "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...".
+std::string library_name(const std::string& config) {
+  const std::size_t first = config.find(' ');
+  if (first == std::string::npos) return config;
+  return config.substr(0, config.find(' ', first + 1));
+}
+
 }  // namespace
 
 BlasInfo blas_info() {
@@ -50,6 +63,18 @@ BlasInfo blas_info() {
   info.core = openblas_get_corename();
   info.threads = openblas_get_num_threads();
   info.advice = kernel_advice(info.core);
+  const std::string openblas = fmt::format("{} ({})", library_name(info.library), info.core);
+#ifdef XGRAD_HAVE_LIBXSMM
+  // libxsmm picks its code path from CPUID when it first runs (so no setting is needed):
+  // the target it reports ("cpx", "clx", "skx" for AVX-512, "hsw" for AVX2, ...) is the one
+  // its kernels are compiled for.
+  libxsmm_init();
+  info.kernels = fmt::format("libxsmm {} (JIT for {}) for m·n·k ≤ {}, {} above",
+                             LIBXSMM_CONFIG_VERSION, libxsmm_get_target_arch(),
+                             kSmallGemmLimit, openblas);
+#else
+  info.kernels = openblas + " (xgrad was built without libxsmm)";
+#endif
   return info;
 }
 

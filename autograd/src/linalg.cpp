@@ -2,9 +2,9 @@
 #include "xgrad/autograd/linear.hpp"
 
 #include <fmt/format.h>
-#include <xtensor-blas/xblas.hpp>
 #include <xtensor/xmanipulation.hpp>
 
+#include "xgrad/autograd/blas.hpp"
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/reduction.hpp"
 #include "kernels.hpp"
@@ -12,19 +12,23 @@
 namespace xgrad {
 namespace {
 
+// c = op(A)·op(B) + beta·c for whole matrices, through the engine's one GEMM (blas.hpp).
+template <class T>
+void gemm_into(const Matrix<T>& a, bool trans_a, const Matrix<T>& b, bool trans_b, T beta,
+               Matrix<T>& c) {
+  const std::size_t m = c.shape()[0], n = c.shape()[1];
+  const std::size_t k = trans_a ? a.shape()[0] : a.shape()[1];
+  gemm(trans_a, trans_b, m, n, k, a.data(), std::max<std::size_t>(1, a.shape()[1]), b.data(),
+       std::max<std::size_t>(1, b.shape()[1]), beta, c.data(), std::max<std::size_t>(1, n));
+}
+
 // dst (+)= op(A)·op(B) in one GEMM: beta = 1 accumulates into an existing gradient, so the
 // backward pass needs neither a transposed copy nor a temporary product.
 template <class T>
 void gemm_into_grad(Node<T>& dst, const Matrix<T>& a, bool trans_a, const Matrix<T>& b,
                     bool trans_b) {
-  const std::size_t k = trans_a ? a.shape()[0] : a.shape()[1];
-  if (!dst.has_grad) {
-    if (dst.grad.shape() != dst.value.shape()) dst.grad.resize(dst.value.shape());
-    if (k == 0) dst.grad.fill(T(0));
-  }
-  if (k != 0 && dst.grad.size() != 0) {
-    xt::blas::gemm(a, b, dst.grad, trans_a, trans_b, T(1), dst.has_grad ? T(1) : T(0));
-  }
+  if (!dst.has_grad && dst.grad.shape() != dst.value.shape()) dst.grad.resize(dst.value.shape());
+  gemm_into(a, trans_a, b, trans_b, dst.has_grad ? T(1) : T(0), dst.grad);  // k = 0 gives 0
   dst.has_grad = true;
 }
 
@@ -41,9 +45,7 @@ Matrix<T> affine(const Var<T>& x, const Var<T>& w, const Var<T>& b, const char* 
   const std::size_t m = sx[0], n = sw[1];
   Matrix<T> out = xt::empty<T>({m, n});
   for (std::size_t i = 0; i < m; ++i) std::copy_n(b.value().data(), n, out.data() + i * n);
-  if (sx[1] != 0 && out.size() != 0) {
-    xt::blas::gemm(x.value(), w.value(), out, false, false, T(1), T(1));  // out = b + x·W
-  }
+  gemm_into(x.value(), false, w.value(), false, T(1), out);  // out = b + x·W
   return out;
 }
 
@@ -89,11 +91,7 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
         shape_string(sa), shape_string(sb), sa[1], sb[0]));
   }
   Matrix<T> out = xt::empty<T>({sa[0], sb[1]});
-  if (sa[1] == 0) {
-    out.fill(T(0));  // an empty sum; BLAS rejects k = 0
-  } else if (out.size() != 0) {
-    xt::blas::gemm(a.value(), b.value(), out);  // beta = 0: out need not be initialised
-  }
+  gemm_into(a.value(), false, b.value(), false, T(0), out);  // beta = 0: out need not be set
   return detail::make_result<T>(std::move(out), "matmul", {&a, &b}, [](Node<T>& self) {
     Node<T>& x = *self.parents[0];
     Node<T>& y = *self.parents[1];

@@ -1,6 +1,8 @@
 #pragma once
 /// @file
-/// The BLAS library behind matmul: what it is, which kernel it runs, and how many threads.
+/// The matrix-product kernels behind matmul and linear: which libraries run (libxsmm for
+/// small products, OpenBLAS for large ones), the one dispatch function every GEMM of the
+/// engine goes through, and how many threads BLAS uses.
 
 #include <cstddef>
 #include <string>
@@ -16,10 +18,59 @@ struct BlasInfo {
   /// than the CPU supports (OpenBLAS 0.3.21 falls back to generic kernels on CPUs it does
   /// not recognise; OPENBLAS_CORETYPE overrides its choice).
   std::string advice;
+  /// What runs the engine's matrix products, e.g. "libxsmm 1.17 (JIT for cpx) for m·n·k ≤
+  /// 10000000, OpenBLAS 0.3.21 (Cooperlake) above", or only OpenBLAS when xgrad was built
+  /// without libxsmm.
+  std::string kernels;
 };
 
 /// Queries the BLAS library.
 BlasInfo blas_info();
+
+/// The library that runs a matrix product.
+enum class GemmKernel {
+  automatic,  ///< gemm() chooses by shape: libxsmm up to kSmallGemmLimit multiply-adds
+  libxsmm,    ///< libxsmm's JIT-compiled small-matrix kernels (when xgrad was built with it)
+  openblas,   ///< OpenBLAS's cblas_sgemm / cblas_dgemm
+};
+
+/// True when xgrad was built with libxsmm (CMake found it); otherwise every product runs on
+/// OpenBLAS.
+bool have_libxsmm();
+
+/// Multiply-adds (m·n·k) up to which gemm() runs libxsmm rather than OpenBLAS. Placed by
+/// `bench/gemm-crossover` (bench/GEMM-CROSSOVER.md has the data): on one thread, up to 10⁷
+/// libxsmm's JIT-compiled kernels beat OpenBLAS on 92 of 102 float products of dense layers
+/// (median 1.48×) and 86 of 102 double ones (1.27×), most of the losses being G·Wᵀ with a
+/// large W (see kTransposedCopyBytes); from 2.5·10⁷ OpenBLAS's blocked, packed kernels win,
+/// and from kParallelGemmThreshold they also get a second thread.
+inline constexpr double kSmallGemmLimit = 1e7;
+
+/// Elements of a transposed right operand (G·Wᵀ) up to which gemm() runs libxsmm: libxsmm
+/// 1.17 has no kernels for it, so W is transposed into a scratch copy first, and above 1 MiB
+/// of copy (or, for a single row, above 32,768 elements) the copy costs more than libxsmm
+/// saves (bench/GEMM-CROSSOVER.md).
+inline constexpr std::size_t kTransposedCopyBytes = std::size_t(1) << 20;
+
+/// The library gemm() runs (for GemmKernel::automatic) on a product of an m × k matrix by a
+/// k × n one of element type T (float or double), whose right operand is transposed or not:
+/// libxsmm when xgrad has it, the product is small (kSmallGemmLimit) and, for a transposed
+/// right operand, the copy is too (kTransposedCopyBytes); OpenBLAS otherwise.
+template <class T>
+GemmKernel gemm_kernel(std::size_t m, std::size_t n, std::size_t k, bool trans_b);
+
+/// Row-major C = op(A)·op(B) + beta·C, C m × n, op(A) m × k, op(B) k × n, where op(X) is X or
+/// Xᵀ as `trans_a` / `trans_b` say and `lda`, `ldb`, `ldc` are the row strides. `beta` is 0
+/// (C is written without being read, so it need not be initialised) or 1 (accumulate). Every
+/// matrix product of the engine — forward x·W, the backward products with transposes, and
+/// the beta = 1 accumulation into gradients — goes through here. The library is chosen by
+/// shape alone (gemm_kernel()), so the same shapes run the same code and, on one thread,
+/// give the same bits on every run; `kernel` forces one (libxsmm falls back to OpenBLAS when
+/// xgrad has no libxsmm or libxsmm has no kernel for the shape). k = 0 gives beta·C.
+template <class T>
+void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, const T* a,
+          std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc,
+          GemmKernel kernel = GemmKernel::automatic);
 
 /// Lets BLAS use `threads` threads (at least 1) for the following calls.
 void set_blas_threads(int threads);
