@@ -62,10 +62,10 @@ int run(const Options& options, const Processes& processes) {
   const BlasInfo blas = blas_info();
   const std::optional<double> load_at_start = load_average();
   const std::string header = fmt::format(
-      "Run on {}: xgrad {}, {}, BLAS {} (kernel {}, {} thread{}); data: {}; seeds {}; "
+      "Run on {}: xgrad {}, {}, matrix products: {} ({} thread{}); data: {}; seeds {}; "
       "mini-batch 10 and cross-entropy with sigmoid outputs unless said otherwise.\n\n",
-      utc_now(), version(), options.dtype == "f64" ? "float64" : "float32", blas.library,
-      blas.core, blas.threads, blas.threads == 1 ? "" : "s", description, seed_list(lab.seeds()));
+      utc_now(), version(), options.dtype == "f64" ? "float64" : "float32", blas.kernels,
+      blas.threads, blas.threads == 1 ? "" : "s", description, seed_list(lab.seeds()));
   fmt::print("{}", header);
 
   const auto start = Clock::now();
