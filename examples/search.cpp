@@ -151,8 +151,8 @@ int run(const Args& a, const search::Space& space, std::vector<search::Budget> b
     search::Score s;
     s.seconds = seconds_since(start);
     s.diverged = h.stop_reason == StopReason::diverged;
-    for (std::size_t e = 0; e < h.evaluation_accuracy.size(); ++e) {
-      const double acc = double(h.evaluation_accuracy[e]) / double(validation.size());
+    for (std::size_t e = 0; e < h.evaluation_accuracy().size(); ++e) {
+      const double acc = double(h.evaluation_accuracy()[e]) / double(validation.size());
       if (acc > s.accuracy) {
         s.accuracy = acc;
         s.best_epoch = e + 1;

@@ -45,7 +45,7 @@ bool run(const Communicator& world, std::size_t training_size, std::size_t epoch
   const TrainingHistory history = train(net, Cost::cross_entropy(), sgd, data.training, options);
   // [data_parallel]
 
-  bool ok = history.evaluation_accuracy.back() * 2 > data.validation.size();
+  bool ok = history.evaluation_accuracy().back() * 2 > data.validation.size();
   // Every rank holds the same parameters, bit for bit.
   for (const Parameter<float>& p : net.parameters()) {
     Matrix<float> root = p.var.value();

@@ -38,6 +38,10 @@ std::string encode(const Run& run) {
   RecordWriter w;
   w.put(std::uint64_t(run.final_correct)).put(std::uint64_t(run.eval_size)).put(run.seconds);
   w.put(std::uint64_t(run.history.stop_reason)).put(run.history.stop_message);
+  const Monitor& m = run.history.monitor;
+  for (bool flag : {m.evaluation_cost, m.evaluation_accuracy, m.training_cost, m.training_accuracy}) {
+    w.put(std::uint64_t(flag));
+  }
   w.put(std::uint64_t(run.history.epochs.size()));
   for (const EpochStats& e : run.history.epochs) {
     w.put(std::uint64_t(e.epoch)).put(e.learning_rate).put(e.seconds).put(e.monitor_seconds);
@@ -57,6 +61,11 @@ Run decode(const std::string& text, const RunSpec& spec, std::uint64_t seed) {
   run.seconds = r.real();
   run.history.stop_reason = StopReason(r.natural());
   run.history.stop_message = r.string();
+  Monitor& m = run.history.monitor;
+  for (bool* flag : {&m.evaluation_cost, &m.evaluation_accuracy, &m.training_cost,
+                     &m.training_accuracy}) {
+    *flag = r.natural() != 0;
+  }
   run.history.epochs.resize(std::size_t(r.natural()));
   for (EpochStats& e : run.history.epochs) {
     e.epoch = std::size_t(r.natural());
@@ -165,10 +174,10 @@ std::unique_ptr<Run> Lab<T>::train(const RunSpec& spec, std::uint64_t seed, bool
   }
   const auto start = Clock::now();
   run->history = net.sgd(training, spec.epochs, spec.batch, spec.eta, sgd);
-  run->final_correct = run->history.evaluation_accuracy.empty() ||
+  run->final_correct = run->history.evaluation_accuracy().empty() ||
                                run->history.stop_reason != StopReason::completed
                            ? net.accuracy(evaluation)
-                           : run->history.evaluation_accuracy.back();
+                           : run->history.evaluation_accuracy().back();
   run->seconds = seconds_since(start);
   if (show) progress_.finish();
   return run;

@@ -118,7 +118,7 @@ int run() {
   const double initial = total_cost(net, cost, data, 0.0);
   std::printf("untrained training cost %.6f\n", initial);
   const TrainingHistory history = train(net, cost, adam, data, options);
-  const double last = history.training_cost.back();
+  const double last = history.training_cost().back();
   if (history.stop_reason != StopReason::completed || !(last < initial / 10)) {
     std::fprintf(stderr, "FAIL: the cost did not fall tenfold (%g -> %g, %s)\n", initial, last,
                  to_string(history.stop_reason));

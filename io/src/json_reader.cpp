@@ -236,7 +236,9 @@ const std::string& JsonReader::string(const json& j, const std::string& path,
 
 std::size_t JsonReader::size(const json& j, const std::string& path, bool positive) const {
   const char* expected = positive ? "a positive integer" : "a non-negative integer";
-  if (j.is_number_unsigned()) {
+  // Parsed text gives non-negative integers as unsigned; a document built in C++ may hold
+  // them as signed (json(1)), which is as good.
+  if (j.is_number_unsigned() || (j.is_number_integer() && j.get<std::int64_t>() >= 0)) {
     const auto v = j.get<std::uint64_t>();
     if (positive && v == 0) fail(path, fmt::format("is 0, expected {}", expected));
     if (v > std::numeric_limits<std::size_t>::max()) fail(path, "is too large");

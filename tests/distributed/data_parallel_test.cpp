@@ -94,14 +94,14 @@ void compare(double momentum, double tolerance, double dropout = 0.0) {
   const TrainedRun together = train_toy<T>(&parallel, momentum, &world, dropout);
   ASSERT_EQ(together.parameters.size(), alone.parameters.size());
   EXPECT_LE(max_relative_difference(together.parameters, alone.parameters), tolerance);
-  EXPECT_EQ(together.history.evaluation_accuracy, alone.history.evaluation_accuracy);
-  EXPECT_EQ(together.history.training_accuracy, alone.history.training_accuracy);
-  ASSERT_EQ(together.history.training_cost.size(), alone.history.training_cost.size());
-  for (std::size_t e = 0; e < alone.history.training_cost.size(); ++e) {
-    EXPECT_NEAR(together.history.training_cost[e], alone.history.training_cost[e],
-                tolerance * std::abs(alone.history.training_cost[e]));
-    EXPECT_NEAR(together.history.evaluation_cost[e], alone.history.evaluation_cost[e],
-                tolerance * std::abs(alone.history.evaluation_cost[e]));
+  EXPECT_EQ(together.history.evaluation_accuracy(), alone.history.evaluation_accuracy());
+  EXPECT_EQ(together.history.training_accuracy(), alone.history.training_accuracy());
+  ASSERT_EQ(together.history.training_cost().size(), alone.history.training_cost().size());
+  for (std::size_t e = 0; e < alone.history.training_cost().size(); ++e) {
+    EXPECT_NEAR(together.history.training_cost()[e], alone.history.training_cost()[e],
+                tolerance * std::abs(alone.history.training_cost()[e]));
+    EXPECT_NEAR(together.history.evaluation_cost()[e], alone.history.evaluation_cost()[e],
+                tolerance * std::abs(alone.history.evaluation_cost()[e]));
   }
   expect_same_on_every_rank(together.parameters, world);
 }

@@ -42,6 +42,27 @@ TEST(GoldenFiles, CheckpointResavesByteIdenticallyThroughItsTypedState) {
   EXPECT_EQ(model_to_string(model.network, model.cost, training), text);
 }
 
+TEST(GoldenFiles, CheckpointHistoryListsMustMatchTheEpochs) {
+  // The four network2 lists repeat the epochs' measurements; a file where they disagree is
+  // refused, naming the place.
+  const LoadedModel<float> model =
+      parse_model<float>(golden("checkpoint_tanh_f32.json"), "checkpoint_tanh_f32.json");
+  nlohmann::json trainer = model.training.trainer;
+  const TrainerState state = trainer_state_from_json(trainer, "checkpoint");
+  EXPECT_EQ(state.history.evaluation_accuracy().size(), 2u);
+  EXPECT_TRUE(state.history.monitor.training_cost);
+  trainer["history"]["evaluation_accuracy"][1] = 1;
+  try {
+    trainer_state_from_json(trainer, "checkpoint");
+    FAIL() << "expected ModelFormatError";
+  } catch (const ModelFormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint: trainer.history: the four lists do not "
+                                         "match the measurements in \"epochs\""),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(GoldenFiles, Network2ModelResavesByteIdentically) {
   const std::string text = golden("network2_quadratic.json");
   const LoadedModel<double> model = parse_network2<double>(text, "network2_quadratic.json");

@@ -96,12 +96,12 @@ TEST(Trainer, learns_and_returns_network2_lists) {
   o.monitor_evaluation_accuracy = o.monitor_training_cost = true;
   const TrainingHistory h = net.sgd(training, 20, 10, 1.0, o);
   EXPECT_EQ(h.stop_reason, StopReason::completed);
-  ASSERT_EQ(h.evaluation_accuracy.size(), 20u);
-  ASSERT_EQ(h.training_cost.size(), 20u);
-  EXPECT_TRUE(h.evaluation_cost.empty());
-  EXPECT_TRUE(h.training_accuracy.empty());
-  EXPECT_LT(h.training_cost.back(), h.training_cost.front());
-  EXPECT_GE(h.evaluation_accuracy.back(), 85u);  // of 100; chance is ~33
+  ASSERT_EQ(h.evaluation_accuracy().size(), 20u);
+  ASSERT_EQ(h.training_cost().size(), 20u);
+  EXPECT_TRUE(h.evaluation_cost().empty());
+  EXPECT_TRUE(h.training_accuracy().empty());
+  EXPECT_LT(h.training_cost().back(), h.training_cost().front());
+  EXPECT_GE(h.evaluation_accuracy().back(), 85u);  // of 100; chance is ~33
 }
 
 TEST(Trainer, same_seed_gives_bit_identical_weights) {
@@ -116,6 +116,25 @@ TEST(Trainer, same_seed_gives_bit_identical_weights) {
     return net.model().state();
   };
   expect_same_state(run(), run());
+}
+
+TEST(Trainer, history_lists_only_what_was_monitored) {
+  // Early stopping measures the evaluation accuracy every epoch; unmonitored, it is in the
+  // epochs (stored once) but not in network2.py's list.
+  const Dataset<double> training = toy_data(60, 3), validation = toy_data(20, 4);
+  Network<double> net({4, 5, 3}, Cost::cross_entropy(), {Activation::sigmoid, 0, Init::standard, 2});
+  SGD<double> sgd(net.model().parameters(), 0.5);
+  TrainOptions<double> o;
+  o.epochs = 3;
+  o.evaluation = &validation;
+  o.early_stopping = 10;
+  o.monitor.training_cost = true;
+  const TrainingHistory h = train(net.model(), net.cost(), sgd, training, o);
+  ASSERT_EQ(h.epochs.size(), 3u);
+  EXPECT_TRUE(h.epochs[2].evaluation_correct.has_value());
+  EXPECT_TRUE(h.evaluation_accuracy().empty());
+  ASSERT_EQ(h.training_cost().size(), 3u);
+  EXPECT_EQ(h.training_cost()[2], *h.epochs[2].training_cost);
 }
 
 TEST(Trainer, early_stopping_ends_training) {
@@ -220,7 +239,7 @@ TEST(Trainer, resumed_run_equals_uninterrupted_run) {
                                      training, o2);
 
   expect_same_state(whole.net.model().state(), resumed.net.model().state());
-  EXPECT_EQ(rest.evaluation_accuracy, full.evaluation_accuracy);
+  EXPECT_EQ(rest.evaluation_accuracy(), full.evaluation_accuracy());
   EXPECT_EQ(rest.epochs.size(), 6u);
 }
 
@@ -277,8 +296,8 @@ TEST(TrainerMnist, ten_thousand_images_three_epochs_reach_90_percent) {
   o.lambda = 5.0;
   o.seed = 1;
   const TrainingHistory h = net.sgd(split.training, 3, 10, 0.5, o);
-  ASSERT_EQ(h.evaluation_accuracy.size(), 3u);
-  EXPECT_GE(h.evaluation_accuracy.back(), 9000u);
+  ASSERT_EQ(h.evaluation_accuracy().size(), 3u);
+  EXPECT_GE(h.evaluation_accuracy().back(), 9000u);
 }
 
 }  // namespace

@@ -80,20 +80,23 @@ json history_to_json(const TrainingHistory& h) {
                       {"evaluation_correct", optional_to_json(e.evaluation_correct)},
                       {"evaluation_size", e.evaluation_size}});
   }
-  return {{"evaluation_cost", h.evaluation_cost},
-          {"evaluation_accuracy", h.evaluation_accuracy},
-          {"training_cost", h.training_cost},
-          {"training_accuracy", h.training_accuracy},
+  return {{"evaluation_cost", h.evaluation_cost()},
+          {"evaluation_accuracy", h.evaluation_accuracy()},
+          {"training_cost", h.training_cost()},
+          {"training_accuracy", h.training_accuracy()},
           {"epochs", epochs}};
 }
 
 TrainingHistory history_from_json(const TrainerReader& r, const json& j) {
   const std::string where = "trainer.history";
+  // The four lists repeat what the epochs hold; a non-empty list says it was monitored.
+  const std::vector<double> evaluation_cost = r.numbers(j, where, "evaluation_cost");
+  const std::vector<std::size_t> evaluation_accuracy = r.counts(j, where, "evaluation_accuracy");
+  const std::vector<double> training_cost = r.numbers(j, where, "training_cost");
+  const std::vector<std::size_t> training_accuracy = r.counts(j, where, "training_accuracy");
   TrainingHistory h;
-  h.evaluation_cost = r.numbers(j, where, "evaluation_cost");
-  h.evaluation_accuracy = r.counts(j, where, "evaluation_accuracy");
-  h.training_cost = r.numbers(j, where, "training_cost");
-  h.training_accuracy = r.counts(j, where, "training_accuracy");
+  h.monitor = {!evaluation_cost.empty(), !evaluation_accuracy.empty(), !training_cost.empty(),
+               !training_accuracy.empty()};
   const std::string epochs_path = key_path(where, "epochs");
   const auto& epochs = r.in.array(r.at(j, where, "epochs"), epochs_path, "a list of epochs");
   for (std::size_t i = 0; i < epochs.size(); ++i) {
@@ -111,6 +114,10 @@ TrainingHistory history_from_json(const TrainerReader& r, const json& j) {
     s.evaluation_correct = r.optional<std::size_t>(e, at, "evaluation_correct");
     s.evaluation_size = r.count(e, at, "evaluation_size");
     h.epochs.push_back(s);
+  }
+  if (h.evaluation_cost() != evaluation_cost || h.evaluation_accuracy() != evaluation_accuracy ||
+      h.training_cost() != training_cost || h.training_accuracy() != training_accuracy) {
+    r.in.fail(where, "the four lists do not match the measurements in \"epochs\"");
   }
   return h;
 }

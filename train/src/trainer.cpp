@@ -284,6 +284,7 @@ Trainer<T>::Trainer(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
       draws_per_row_ = draws_per_row(model, random_modules_, training.input_size());
     }
   }
+  history_.monitor = options.monitor;
   if (options.resume) restore(*options.resume);
 }
 
@@ -303,6 +304,7 @@ void Trainer<T>::restore(const TrainerState& state) {
   early_stopping_.restore(state.early_stopping);
   if (options_.schedule) options_.schedule->load_state(state.schedule);
   history_ = state.history;
+  history_.monitor = options_.monitor;  // the options say what this run measures
   epoch_ = state.next_epoch;
 }
 
@@ -414,23 +416,19 @@ void Trainer<T>::monitor(EpochStats& stats) {
   const Monitor& m = options_.monitor;
   if (m.training_cost) {
     stats.training_cost = total_cost_parallel(model_, cost_, training_, lambda, l1, dp);
-    history_.training_cost.push_back(*stats.training_cost);
   }
   if (m.training_accuracy) {
     stats.training_correct = count_correct_parallel(model_, training_, dp);
-    history_.training_accuracy.push_back(*stats.training_correct);
   }
   const Dataset<T>* evaluation = options_.evaluation;
   if (evaluation) {
     stats.evaluation_size = evaluation->size();
     if (m.evaluation_cost) {
       stats.evaluation_cost = total_cost_parallel(model_, cost_, *evaluation, lambda, l1, dp);
-      history_.evaluation_cost.push_back(*stats.evaluation_cost);
     }
     if (m.evaluation_accuracy || options_.early_stopping || options_.schedule) {
       stats.evaluation_correct = count_correct_parallel(model_, *evaluation, dp);
     }
-    if (m.evaluation_accuracy) history_.evaluation_accuracy.push_back(*stats.evaluation_correct);
   }
   stats.monitor_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -55,16 +55,43 @@ enum class StopReason {
   diverged,       ///< the cost or a parameter became non-finite
 };
 
-/// The result of train(): network2.py's four per-epoch lists (empty when not monitored) and
-/// everything else measured.
+/// The result of train(): every epoch's measurements, stored once in `epochs`, with
+/// network2.py's four per-epoch lists computed from them (empty when not monitored).
 struct TrainingHistory {
-  std::vector<double> evaluation_cost;            ///< per epoch, if monitored
-  std::vector<std::size_t> evaluation_accuracy;   ///< correct per epoch, if monitored
-  std::vector<double> training_cost;              ///< per epoch, if monitored
-  std::vector<std::size_t> training_accuracy;     ///< correct per epoch, if monitored
+  Monitor monitor;                                ///< what was measured after each epoch
   std::vector<EpochStats> epochs;                 ///< every completed epoch
   StopReason stop_reason = StopReason::completed; ///< why it ended
   std::string stop_message;  ///< e.g. "non-finite cost (nan) at epoch 3, batch 1207"
+
+  /// Total cost on the evaluation data per epoch, if monitored.
+  std::vector<double> evaluation_cost() const {
+    return list(monitor.evaluation_cost, &EpochStats::evaluation_cost);
+  }
+  /// Correct evaluation classifications per epoch, if monitored.
+  std::vector<std::size_t> evaluation_accuracy() const {
+    return list(monitor.evaluation_accuracy, &EpochStats::evaluation_correct);
+  }
+  /// Total cost on the training data per epoch, if monitored.
+  std::vector<double> training_cost() const {
+    return list(monitor.training_cost, &EpochStats::training_cost);
+  }
+  /// Correct training classifications per epoch, if monitored.
+  std::vector<std::size_t> training_accuracy() const {
+    return list(monitor.training_accuracy, &EpochStats::training_correct);
+  }
+
+ private:
+  // The values of one measurement over the epochs; none unless it was monitored (evaluation
+  // accuracy is also measured, unlisted, for early stopping and the schedule).
+  template <class V>
+  std::vector<V> list(bool monitored, std::optional<V> EpochStats::*field) const {
+    std::vector<V> out;
+    if (!monitored) return out;
+    for (const EpochStats& e : epochs) {
+      if (e.*field) out.push_back(*(e.*field));
+    }
+    return out;
+  }
 };
 
 /// What train() needs, besides the parameters and the optimizer's state, to continue a run
