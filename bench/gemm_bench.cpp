@@ -10,23 +10,23 @@
 //   xgrad-bench-gemm [--benchmark_filter=...] [--benchmark_repetitions=3]
 //   bench/gemm-crossover BUILD_DIR   runs it and prints the table per product and size
 
-#include <random>
 #include <string>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
 #include <xgrad/autograd/blas.hpp>
+#include <xgrad/autograd/random.hpp>
 
 namespace {
 
+// Standard normal values from xgrad's portable draws (std::normal_distribution differs
+// between standard libraries).
 template <class T>
 std::vector<T> random_values(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<T> normal(0, 1);
-  std::vector<T> v(n);
-  for (auto& x : v) x = normal(rng);
-  return v;
+  xgrad::Rng rng(seed);
+  const xgrad::Matrix<T> m = xgrad::normal_matrix<T>(1, n, 0.0, 1.0, rng);
+  return {m.begin(), m.end()};
 }
 
 enum Product { forward_nn, weight_grad_tn, input_grad_nt };

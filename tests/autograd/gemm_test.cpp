@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -15,21 +14,19 @@
 namespace xgrad {
 namespace {
 
+// Standard normal values from xgrad's portable draws (std::normal_distribution differs
+// between standard libraries).
 template <class T>
 std::vector<T> random_values(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<T> normal(0, 1);
-  std::vector<T> v(n);
-  for (auto& x : v) x = normal(rng);
-  return v;
+  xgrad::Rng rng(seed);
+  const xgrad::Matrix<T> m = xgrad::normal_matrix<T>(1, n, 0.0, 1.0, rng);
+  return {m.begin(), m.end()};
 }
 
 template <class T>
 Matrix<T> random_matrix(std::size_t rows, std::size_t cols, unsigned seed) {
-  const std::vector<T> v = random_values<T>(rows * cols, seed);
-  Matrix<T> m = xt::empty<T>({rows, cols});
-  std::copy(v.begin(), v.end(), m.begin());
-  return m;
+  Rng rng(seed);
+  return normal_matrix<T>(rows, cols, 0.0, 1.0, rng);
 }
 
 // Row-major C = op(A)·op(B) + beta·C in long double, the reference.

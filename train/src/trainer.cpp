@@ -246,6 +246,18 @@ void copy_rows(const Matrix<T>& from, std::size_t first, std::size_t last, Matri
 
 }  // namespace
 
+namespace {
+
+// `training`, after the checks that must come before a Batcher is made of it.
+template <class T>
+const Dataset<T>& checked_training(const Dataset<T>& training, const TrainOptions<T>& options) {
+  if (options.batch_size == 0) throw InvalidArgument("train: batch size 0, expected ≥ 1");
+  if (training.empty()) throw InvalidArgument("train: the training data is empty");
+  return training;
+}
+
+}  // namespace
+
 template <class T>
 Trainer<T>::Trainer(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
                     const Dataset<T>& training, const TrainOptions<T>& options)
@@ -254,11 +266,7 @@ Trainer<T>::Trainer(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
       optimizer_(optimizer),
       training_(training),
       options_(options),
-      batcher_((options.batch_size == 0
-                    ? throw InvalidArgument("train: batch size 0, expected ≥ 1")
-                    : training.empty() ? throw InvalidArgument("train: the training data is empty")
-                                       : training),
-               options.batch_size, options.seed),
+      batcher_(checked_training(training, options), options.batch_size, options.seed),
       early_stopping_(options.early_stopping),
       input_(Matrix<T>::from_shape({0, 0})) {
   if (options.evaluation) check_widths(*options.evaluation, training, "evaluation");
