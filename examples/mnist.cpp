@@ -231,15 +231,14 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes, const
              args.batch, args.epochs);
 
   SgdOptions<T> sgd;
-  sgd.lambda = args.lambda;
-  sgd.l1 = args.l1;
+  sgd.regularization = {args.lambda, args.l1};
   sgd.momentum = args.momentum;
   sgd.nesterov = args.nesterov;
-  sgd.evaluation_data = &evaluation;
-  sgd.monitor_evaluation_accuracy = args.monitor.find("eval-acc") != std::string::npos;
-  sgd.monitor_evaluation_cost = args.monitor.find("eval-cost") != std::string::npos;
-  sgd.monitor_training_accuracy = args.monitor.find("train-acc") != std::string::npos;
-  sgd.monitor_training_cost = args.monitor.find("train-cost") != std::string::npos;
+  sgd.evaluation = &evaluation;
+  sgd.monitor.evaluation_accuracy = args.monitor.find("eval-acc") != std::string::npos;
+  sgd.monitor.evaluation_cost = args.monitor.find("eval-cost") != std::string::npos;
+  sgd.monitor.training_accuracy = args.monitor.find("train-acc") != std::string::npos;
+  sgd.monitor.training_cost = args.monitor.find("train-cost") != std::string::npos;
   sgd.early_stopping = args.early_stop;
   if (checkpoint) {
     sgd.resume = &checkpoint->trainer;

@@ -141,9 +141,9 @@ int run(const Args& a, const search::Space& space, std::vector<search::Budget> b
     network.seed = a.seed + t.candidate;
     Network<T> net({784, c.hidden, 10}, Cost::cross_entropy(), network);
     SgdOptions<T> sgd;
-    sgd.lambda = lambda_used(c.lambda, b.train_size);
-    sgd.evaluation_data = &validation;
-    sgd.monitor_evaluation_accuracy = true;
+    sgd.regularization.l2 = lambda_used(c.lambda, b.train_size);
+    sgd.evaluation = &validation;
+    sgd.monitor.evaluation_accuracy = true;
     sgd.early_stopping = a.early_stop;
     sgd.seed = a.seed + t.candidate;
     const auto start = std::chrono::steady_clock::now();

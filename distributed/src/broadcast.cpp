@@ -12,11 +12,18 @@ namespace xgrad {
 
 template <class T>
 void broadcast_parameters(Module<T>& module, const Communicator& comm, int root) {
-  const std::vector<Parameter<T>> parameters = module.parameters();
+  // The parameters, then the buffers (a running average must agree too).
+  struct Slot {
+    std::string name;
+    Var<T> var;
+  };
+  std::vector<Slot> parameters;
+  for (const Parameter<T>& p : module.parameters()) parameters.push_back({p.name, p.var});
+  for (const Buffer<T>& b : module.buffers()) parameters.push_back({b.name, b.var});
   // The root's structure (count, then every shape) first, so that a different model on some
   // rank is an error on every rank rather than a mismatched broadcast.
   std::vector<double> shapes{double(parameters.size())};
-  for (const Parameter<T>& p : parameters) {
+  for (const Slot& p : parameters) {
     shapes.push_back(double(p.var.value().shape()[0]));
     shapes.push_back(double(p.var.value().shape()[1]));
   }
@@ -47,7 +54,7 @@ void broadcast_parameters(Module<T>& module, const Communicator& comm, int root)
                     comm.rank(), comm.size(), root, mismatch.empty() ? "" : ": ", mismatch),
         comm.rank());
   }
-  for (const Parameter<T>& p : parameters) {
+  for (const Slot& p : parameters) {
     Matrix<T>& value = p.var.mutable_value();
     comm.broadcast(value.data(), value.size(), root);
   }

@@ -24,7 +24,6 @@ bool run(const Communicator& world, std::size_t training_size, std::size_t epoch
   load_options.training_size = training_size;
   const mnist::Split<float> data = mnist::load<float>(mnist::locate(), load_options);
   const double eta = 0.5, lambda = 5.0;
-  const std::size_t n = data.training.size();
   Rng rng(1);
 
   // [data_parallel]
@@ -32,10 +31,11 @@ bool run(const Communicator& world, std::size_t training_size, std::size_t epoch
                         Dense<float>(30, 10, Init::standard, rng));
   broadcast_parameters(net, world);             // every process starts from rank 0's network
   MpiDataParallel<float> parallel(world);       // gradients summed in ~1 MiB buckets
-  SGD<float> sgd(net.parameters(), eta, WeightDecay{lambda, n});
+  SGD<float> sgd(net.parameters(), eta);
   TrainOptions<float> options;
   options.epochs = epochs;
   options.batch_size = 10;                      // the global mini-batch, shared by the processes
+  options.regularization.l2 = lambda;           // n: the whole training set, on every process
   options.evaluation = &data.validation;        // evaluated in shares, counts summed
   options.monitor.evaluation_accuracy = true;
   options.data_parallel = &parallel;            // train() becomes data-parallel

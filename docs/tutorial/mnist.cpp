@@ -91,10 +91,11 @@ bool run(std::size_t training_size, std::size_t epochs) {
   // [train]
   Sequential<float> net2(Dense<float>(784, 30, Init::standard, rng), Sigmoid<float>(),
                          Dense<float>(30, 10, Init::standard, rng));
-  SGD<float> sgd2(net2.parameters(), eta, WeightDecay{lambda, n});  // L2 as weight decay
+  SGD<float> sgd2(net2.parameters(), eta);
   TrainOptions<float> options;
   options.epochs = epochs;
   options.batch_size = 10;
+  options.regularization.l2 = lambda;  // applied as sgd2's weight decay (n: the training set)
   options.evaluation = &data.validation;
   options.monitor.evaluation_accuracy = true;
   options.on_epoch = [](const EpochStats& s) {
@@ -109,9 +110,9 @@ bool run(std::size_t training_size, std::size_t epochs) {
   // [network]
   Network<float> book({784, 30, 10}, Cost::cross_entropy());  // network2.Network([784, 30, 10])
   SgdOptions<float> sgd_options;
-  sgd_options.lambda = lambda;
-  sgd_options.evaluation_data = &data.validation;
-  sgd_options.monitor_evaluation_accuracy = true;
+  sgd_options.regularization.l2 = lambda;  // lmbda = 5.0
+  sgd_options.evaluation = &data.validation;
+  sgd_options.monitor.evaluation_accuracy = true;
   book.sgd(data.training, epochs, 10, eta, sgd_options);  // net.SGD(training_data, 30, 10, 0.5, …)
   std::printf("Network: %zu / %zu\n", book.accuracy(data.validation), data.validation.size());
   // [network]

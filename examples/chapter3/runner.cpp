@@ -151,13 +151,10 @@ std::unique_ptr<Run> Lab<T>::train(const RunSpec& spec, std::uint64_t seed, bool
   network.seed = seed;
   Network<T> net(spec.sizes, spec.quadratic ? Cost::quadratic() : Cost::cross_entropy(), network);
   SgdOptions<T> sgd;
-  sgd.lambda = spec.lambda;
+  sgd.regularization.l2 = spec.lambda;
   const Monitor& m = spec.monitor;
-  if (m.evaluation_accuracy || m.evaluation_cost) sgd.evaluation_data = &evaluation;
-  sgd.monitor_evaluation_accuracy = m.evaluation_accuracy;
-  sgd.monitor_evaluation_cost = m.evaluation_cost;
-  sgd.monitor_training_accuracy = m.training_accuracy;
-  sgd.monitor_training_cost = m.training_cost;
+  if (m.evaluation_accuracy || m.evaluation_cost) sgd.evaluation = &evaluation;
+  sgd.monitor = m;
   sgd.seed = seed;
   if (show) {
     progress_.start(fmt::format("{} seed {}", spec.label, seed));

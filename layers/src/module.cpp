@@ -33,6 +33,24 @@ std::vector<Parameter<T>> Module<T>::parameters() const {
 }
 
 template <class T>
+std::vector<Buffer<T>> Module<T>::buffers() const {
+  std::vector<Buffer<T>> out;
+  std::unordered_set<const Node<T>*> seen;
+  for (const Buffer<T>& b : own_buffers_) {
+    if (seen.insert(b.var.node().get()).second) out.push_back(b);
+  }
+  for (const auto& [name, child] : children_) {
+    for (Buffer<T>& b : child->buffers()) {
+      if (seen.insert(b.var.node().get()).second) {
+        b.name = name + "." + b.name;
+        out.push_back(std::move(b));
+      }
+    }
+  }
+  return out;
+}
+
+template <class T>
 void Module<T>::train(bool on) {
   training_ = on;
   for (auto& child : children_) child.second->train(on);
@@ -47,6 +65,7 @@ template <class T>
 StateDict<T> Module<T>::state() const {
   StateDict<T> state;
   for (const Parameter<T>& p : parameters()) state.push_back({p.name, p.var.value()});
+  for (const Buffer<T>& b : buffers()) state.push_back({b.name, b.var.value()});
   return state;
 }
 
@@ -54,6 +73,7 @@ template <class T>
 void Module<T>::load_state(const StateDict<T>& state) {
   std::vector<StateSlot<T>> slots;
   for (const Parameter<T>& p : parameters()) slots.push_back({p.name, &p.var.mutable_value()});
+  for (const Buffer<T>& b : buffers()) slots.push_back({b.name, &b.var.mutable_value()});
   load_state_into(state, slots, describe() + ".load_state");
 }
 
@@ -71,6 +91,14 @@ Var<T> Module<T>::register_parameter(const std::string& name, Var<T> var, Parame
                                  describe(), name, var.op()));
   }
   own_parameters_.push_back({name, var, kind});
+  return var;
+}
+
+template <class T>
+Var<T> Module<T>::register_buffer(const std::string& name, Matrix<T> value) {
+  check_new_name(name);
+  Var<T> var(std::move(value), false);
+  own_buffers_.push_back({name, var});
   return var;
 }
 
@@ -93,6 +121,7 @@ void Module<T>::check_new_name(const std::string& name) const {
   }
   bool taken = false;
   for (const Parameter<T>& p : own_parameters_) taken = taken || p.name == name;
+  for (const Buffer<T>& b : own_buffers_) taken = taken || b.name == name;
   for (const auto& child : children_) taken = taken || child.first == name;
   if (taken) {
     throw InvalidArgument(fmt::format("{}: name '{}' is already taken", describe(), name));

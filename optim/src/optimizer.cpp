@@ -55,6 +55,18 @@ Optimizer<T>::Optimizer(std::string name, std::vector<Parameter<T>> parameters,
       decay_(checked_decay(name_, decay)) {}
 
 template <class T>
+void Optimizer<T>::set_weight_decay(WeightDecay decay) {
+  decay = checked_decay(name_, decay);
+  if (decay.lambda > 0 && evaluates_objective()) {
+    throw InvalidArgument(fmt::format(
+        "{}: weight decay lambda = {} is not applied by an optimizer that evaluates the loss "
+        "itself; add l2_penalty() to its objective instead",
+        name_, decay.lambda));
+  }
+  decay_ = decay;
+}
+
+template <class T>
 void Optimizer<T>::step() {
   for (const Parameter<T>& p : parameters_) {
     if (p.var.requires_grad() && !p.var.has_grad()) {

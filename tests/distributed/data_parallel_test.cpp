@@ -45,12 +45,12 @@ TrainedRun train_toy(DataParallel<T>* parallel, double momentum, const Communica
                  NetworkOptions{Activation::sigmoid, dropout, Init::standard, 5});
   if (world) broadcast_parameters(net.model(), *world);
   SgdOptions<T> options;
-  options.lambda = 2.0;
-  options.l1 = 0.5;
+  options.regularization.l2 = 2.0;
+  options.regularization.l1 = 0.5;
   options.momentum = momentum;
-  options.evaluation_data = &validation;
-  options.monitor_evaluation_accuracy = options.monitor_evaluation_cost = true;
-  options.monitor_training_accuracy = options.monitor_training_cost = true;
+  options.evaluation = &validation;
+  options.monitor.evaluation_accuracy = options.monitor.evaluation_cost = true;
+  options.monitor.training_accuracy = options.monitor.training_cost = true;
   options.seed = 9;
   options.data_parallel = parallel;
   TrainedRun run;

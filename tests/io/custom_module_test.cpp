@@ -1,6 +1,6 @@
 // A user's module types, defined only in this file, are first-class: registered once, they
-// are saved and loaded, fused by Sequential and checkpointed (generator included) exactly
-// like the built-in ones, without a change to any library file.
+// are saved and loaded, fused by Sequential and checkpointed (generator and buffers
+// included) exactly like the built-in ones, without a change to any library file.
 
 #include <gtest/gtest.h>
 
@@ -64,6 +64,31 @@ class CoinGate : public Module<double> {
   Rng rng_;
 };
 
+// Subtracts a running average of its inputs (a user's BatchNorm without the scaling): the
+// average is a buffer, updated in training and used as it is in evaluation, so model files
+// and checkpoints must carry it.
+class RunningCentre : public Module<double> {
+ public:
+  explicit RunningCentre(std::size_t width)
+      : mean_(register_buffer("mean", Matrix<double>(xt::zeros<double>({std::size_t(1), width})))) {}
+  Var<double> forward(const Var<double>& x) override {
+    if (is_training()) {
+      Matrix<double>& mean = mean_.mutable_value();
+      for (std::size_t j = 0; j < mean.shape()[1]; ++j) {
+        double sum = 0;
+        for (std::size_t i = 0; i < x.rows(); ++i) sum += x.value()(i, j);
+        mean(0, j) = 0.9 * mean(0, j) + 0.1 * sum / double(x.rows());
+      }
+    }
+    return x - mean_;
+  }
+  std::string describe() const override { return "RunningCentre"; }
+  std::size_t width() const { return mean_.cols(); }
+
+ private:
+  Var<double> mean_;
+};
+
 class CustomModules : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -81,9 +106,15 @@ class CustomModules : public ::testing::Test {
     register_module_type<CoinGate>(
         "CoinGate", [](const CoinGate&) { return nlohmann::json::object(); },
         [](const nlohmann::json&) { return std::make_shared<CoinGate>(0); });
+    register_module_type<RunningCentre>(
+        "RunningCentre",
+        [](const RunningCentre& m) { return nlohmann::json{{"width", m.width()}}; },
+        [](const nlohmann::json& c) {
+          return std::make_shared<RunningCentre>(c.at("width").get<std::size_t>());
+        });
   }
   void TearDown() override {
-    for (const char* type : {"Affine", "Logistic", "CoinGate"}) {
+    for (const char* type : {"Affine", "Logistic", "CoinGate", "RunningCentre"}) {
       unregister_module_type<double>(type);
     }
   }
@@ -94,6 +125,7 @@ class CustomModules : public ::testing::Test {
     net.add(std::make_shared<Affine>(4, 6, rng));
     net.add(std::make_shared<Logistic>());
     net.add(std::make_shared<CoinGate>(rng()));
+    net.add(std::make_shared<RunningCentre>(6));
     net.add(std::make_shared<Affine>(6, 3, rng));
     return net;
   }
@@ -137,6 +169,23 @@ TEST_F(CustomModules, save_and_load_with_their_generator) {
   EXPECT_EQ(model_to_string(loaded.network, loaded.cost), model_to_string(net, Cost::cross_entropy()));
 }
 
+TEST_F(CustomModules, save_and_load_their_buffers) {
+  Sequential<double> net = make_network(6);
+  Rng rng(1);
+  net(Var<double>(normal_matrix<double>(5, 4, 0.0, 1.0, rng)));  // training mode: the mean moves
+  const Matrix<double> mean = net.buffers().at(0).var.value();
+  EXPECT_EQ(net.buffers()[0].name, "3.mean");
+  EXPECT_NE(mean, Matrix<double>(xt::zeros<double>({std::size_t(1), std::size_t(6)})));
+  LoadedModel<double> loaded = parse_model<double>(model_to_string(net, Cost::cross_entropy()),
+                                                   "buffers.json");
+  ASSERT_EQ(loaded.network.buffers().size(), 1u);
+  EXPECT_EQ(loaded.network.buffers()[0].var.value(), mean);
+  net.eval();
+  loaded.network.eval();
+  const Var<double> x(Matrix<double>(xt::ones<double>({2, 4})));
+  EXPECT_EQ(loaded.network(x).value(), net(x).value());
+}
+
 TEST_F(CustomModules, resume_from_a_checkpoint_file_bit_for_bit) {
   const Dataset<double> training = data(90, 3), validation = data(30, 4);
   const auto options = [&](std::size_t epochs) {
@@ -157,7 +206,7 @@ TEST_F(CustomModules, resume_from_a_checkpoint_file_bit_for_bit) {
   Sequential<double> first = make_network(7);
   Momentum<double> first_opt(first.parameters(), 0.3, 0.5);
   TrainOptions<double> o = options(2);
-  o.on_checkpoint = [&](const TrainerState& state) {
+  o.on_checkpoint = [&](const TrainerState& state, const Optimizer<double>&) {
     save_checkpoint(path, first, Cost::cross_entropy(), first_opt, state);
   };
   train(first, Cost::cross_entropy(), first_opt, training, o);

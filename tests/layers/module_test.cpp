@@ -1,5 +1,5 @@
-// Module: named, kind-tagged parameters through nested and custom modules; train/eval;
-// zero_grad; state() / load_state(); Sequential's composition and access.
+// Module: named, kind-tagged parameters and buffers through nested and custom modules;
+// train/eval; zero_grad; state() / load_state(); Sequential's composition and access.
 
 #include <gtest/gtest.h>
 
@@ -142,6 +142,56 @@ TEST(Module, registration_rejects_bad_names) {
   expect_error<InvalidArgument>([] { Bad("w"); }, {"Bad", "name 'w' is already taken"});
   expect_error<InvalidArgument>([] { Bad("a.b"); }, {"Bad", "name 'a.b'", "no '.'"});
   expect_error<InvalidArgument>([] { Bad(""); }, {"name ''", "non-empty"});
+}
+
+TEST(Module, buffers_are_state_but_not_parameters) {
+  // A counter of training passes: state the module keeps, never trained.
+  struct Counted : Module<double> {
+    std::shared_ptr<Dense<double>> fc;
+    Vard passes;
+    explicit Counted(Rng& rng)
+        : fc(register_module("fc", std::make_shared<Dense<double>>(2, 2, Init::standard, rng))),
+          passes(register_buffer("passes", Matrix<double>({{0.0}}))) {}
+    Vard forward(const Vard& x) override {
+      if (is_training()) passes.mutable_value()(0, 0) += 1;
+      return fc->forward(x);
+    }
+    std::string describe() const override { return "Counted"; }
+  };
+  Rng rng(8);
+  Sequential<double> net;
+  net.add(std::make_shared<Counted>(rng));
+  EXPECT_EQ(names(net), (std::vector<std::string>{"0.fc.weight", "0.fc.bias"}));
+  const std::vector<Buffer<double>> buffers = net.buffers();
+  ASSERT_EQ(buffers.size(), 1u);
+  EXPECT_EQ(buffers[0].name, "0.passes");
+  EXPECT_FALSE(buffers[0].var.requires_grad());
+  const Vard x(test::uniform(3, 2));
+  sum(net(x)).backward();
+  net(x);
+  EXPECT_EQ(buffers[0].var.value()(0, 0), 2.0);  // the handle is the module's own buffer
+  EXPECT_FALSE(buffers[0].var.has_grad());
+  // state() lists it after the parameters; load_state() restores it.
+  const StateDict<double> state = net.state();
+  ASSERT_EQ(state.size(), 3u);
+  EXPECT_EQ(state[2].name, "0.passes");
+  Sequential<double> other;
+  other.add(std::make_shared<Counted>(rng));
+  other.load_state(state);
+  EXPECT_EQ(other.buffers()[0].var.value()(0, 0), 2.0);
+  StateDict<double> without = state;
+  without.pop_back();
+  expect_error<InvalidArgument>([&] { other.load_state(without); }, {"no entry '0.passes'"});
+  // Buffer names share the parameters' rules.
+  struct Clash : Module<double> {
+    Clash() {
+      register_parameter("w", Matrix<double>({{1.0}}), ParameterKind::weight);
+      register_buffer("w", Matrix<double>({{1.0}}));
+    }
+    Vard forward(const Vard& x) override { return x; }
+    std::string describe() const override { return "Clash"; }
+  };
+  expect_error<InvalidArgument>([] { Clash(); }, {"Clash", "name 'w' is already taken"});
 }
 
 TEST(Module, parameters_must_be_leaves) {

@@ -92,8 +92,8 @@ TEST(Trainer, learns_and_returns_network2_lists) {
   Network<double> net({4, 8, 3}, Cost::cross_entropy());
   const Dataset<double> training = toy_data(300, 3), validation = toy_data(100, 4);
   SgdOptions<double> o;
-  o.evaluation_data = &validation;
-  o.monitor_evaluation_accuracy = o.monitor_training_cost = true;
+  o.evaluation = &validation;
+  o.monitor.evaluation_accuracy = o.monitor.training_cost = true;
   const TrainingHistory h = net.sgd(training, 20, 10, 1.0, o);
   EXPECT_EQ(h.stop_reason, StopReason::completed);
   ASSERT_EQ(h.evaluation_accuracy().size(), 20u);
@@ -110,7 +110,7 @@ TEST(Trainer, same_seed_gives_bit_identical_weights) {
     Network<double> net({4, 6, 3}, Cost::cross_entropy(), {Activation::tanh, 0.2, Init::standard, 9});
     SgdOptions<double> o;
     o.seed = 11;
-    o.lambda = 0.5;
+    o.regularization.l2 = 0.5;
     o.momentum = 0.5;
     net.sgd(training, 3, 7, 0.3, o);
     return net.model().state();
@@ -137,12 +137,71 @@ TEST(Trainer, history_lists_only_what_was_monitored) {
   EXPECT_EQ(h.training_cost()[2], *h.epochs[2].training_cost);
 }
 
+TEST(Trainer, regularization_l2_is_the_eq93_weight_decay) {
+  // TrainOptions::regularization.l2 = λ gives the optimizer the weight decay {λ, n} — the
+  // step w → (1 − ηλ/n)w − η∇C₀ of eq. 93 — bit for bit the run with that decay built in.
+  const Dataset<double> training = toy_data(70, 15);
+  const auto run = [&](bool through_options, std::size_t n) {
+    Network<double> net({4, 5, 3}, Cost::cross_entropy(), {Activation::sigmoid, 0, Init::standard, 3});
+    SGD<double> sgd(net.model().parameters(), 0.4,
+                    through_options ? WeightDecay{} : WeightDecay{2.0, n ? n : training.size()});
+    TrainOptions<double> o;
+    o.epochs = 2;
+    o.batch_size = 8;
+    o.monitor.training_cost = true;
+    if (through_options) o.regularization = {2.0, 0.0, n};
+    const TrainingHistory h = train(net.model(), net.cost(), sgd, training, o);
+    EXPECT_EQ(sgd.weight_decay().lambda, 2.0);
+    EXPECT_EQ(sgd.weight_decay().n, n ? n : training.size());  // n = 0: the training set
+    // The monitored cost includes ½(λ/len(data)) Σ‖w‖², as network2.py's does.
+    EXPECT_DOUBLE_EQ(h.training_cost().back(), total_cost(net.model(), net.cost(), training, 2.0));
+    return net.model().state();
+  };
+  expect_same_state(run(true, 0), run(false, 0));
+  expect_same_state(run(true, 1000), run(false, 1000));
+}
+
+TEST(Trainer, regularization_l2_is_given_in_one_place) {
+  Network<double> net({4, 3});
+  const Dataset<double> training = toy_data(20, 16);
+  SGD<double> sgd(net.model().parameters(), 0.1, WeightDecay{0.5, 20});
+  TrainOptions<double> o;
+  o.epochs = 1;
+  o.regularization.l2 = 0.7;
+  test::expect_error<InvalidArgument>(
+      [&] { train(net.model(), net.cost(), sgd, training, o); },
+      {"regularization.l2 = 0.7", "(n = 20)", "weight decay lambda = 0.5"});
+  o.regularization.l2 = 0.5;  // the same decay: no conflict
+  EXPECT_NO_THROW(train(net.model(), net.cost(), sgd, training, o));
+  o.regularization.l2 = -1;
+  test::expect_error<InvalidArgument>([&] { train(net.model(), net.cost(), sgd, training, o); },
+                                      {"regularization.l2 = -1"});
+}
+
+TEST(Trainer, regularization_reaches_optimizers_that_evaluate_the_loss) {
+  // L-BFGS has no weight decay: train() adds λ/(2n) Σw² to its objective instead (eqs. 85–87),
+  // so a large λ shrinks the weights.
+  const Dataset<double> training = toy_data(60, 17);
+  const auto weight_norm = [&](double l2) {
+    Network<double> net({4, 3}, Cost::cross_entropy(), {Activation::sigmoid, 0, Init::large, 4});
+    LBFGS<double> lbfgs(net.model().parameters());
+    TrainOptions<double> o;
+    o.epochs = 2;
+    o.batch_size = 60;
+    o.regularization.l2 = l2;
+    train(net.model(), net.cost(), lbfgs, training, o);
+    EXPECT_EQ(lbfgs.weight_decay().lambda, 0.0);
+    return double(xt::sum(xt::square(net.model().parameters()[0].var.value()))());
+  };
+  EXPECT_LT(weight_norm(50.0), 0.1 * weight_norm(0.0));
+}
+
 TEST(Trainer, early_stopping_ends_training) {
   Network<double> net({4, 3}, Cost::cross_entropy());
   const Dataset<double> training = toy_data(100, 6), validation = toy_data(40, 7);
   SgdOptions<double> o;
-  o.evaluation_data = &validation;
-  o.monitor_evaluation_accuracy = true;
+  o.evaluation = &validation;
+  o.monitor.evaluation_accuracy = true;
   o.early_stopping = 2;
   // η so small that accuracy cannot change: the rule fires after epochs 0, 1, 2.
   const TrainingHistory h = net.sgd(training, 50, 10, 1e-9, o);
@@ -154,7 +213,7 @@ TEST(Trainer, halve_on_plateau_lowers_eta_then_stops) {
   Network<double> net({4, 3}, Cost::cross_entropy());
   const Dataset<double> training = toy_data(50, 8), validation = toy_data(20, 9);
   SgdOptions<double> o;
-  o.evaluation_data = &validation;
+  o.evaluation = &validation;
   o.halve_on_plateau = true;
   const TrainingHistory h = net.sgd(training, 500, 10, 1e-9, o);
   EXPECT_EQ(h.stop_reason, StopReason::schedule);
@@ -193,7 +252,7 @@ TEST(Trainer, rejects_bad_options) {
   const Dataset<double> wrong = Dataset<double>::classification(
       Matrix<double>(xt::zeros<double>({5, 6})), std::vector<std::size_t>(5, 0), 3);
   o.early_stopping = 0;
-  o.evaluation_data = &wrong;
+  o.evaluation = &wrong;
   test::expect_error<InvalidArgument>([&] { net.sgd(training, 1, 10, 0.1, o); },
                                             {"evaluation data has 6 inputs"});
   test::expect_error<InvalidArgument>([] { Network<double>({784}); }, {"at least 2"});
@@ -226,7 +285,7 @@ TEST(Trainer, resumed_run_equals_uninterrupted_run) {
   Run first;
   TrainerState saved;
   auto o = options_for(first, 3);
-  o.on_checkpoint = [&](const TrainerState& s) { saved = s; };
+  o.on_checkpoint = [&](const TrainerState& s, const Optimizer<double>&) { saved = s; };
   train(first.net.model(), first.net.cost(), first.optimizer, training, o);
   ASSERT_EQ(saved.next_epoch, 3u);
 
@@ -267,7 +326,7 @@ TEST(Trainer, divergence_keeps_the_last_good_checkpoint) {
   o.epochs = 5;
   o.schedule = &schedule;
   StateDict<double> last_good;
-  o.on_checkpoint = [&](const TrainerState& state) {
+  o.on_checkpoint = [&](const TrainerState& state, const Optimizer<double>&) {
     save_checkpoint(path, model, cost, sgd, state);
     last_good = model.state();
   };
@@ -291,9 +350,9 @@ TEST(TrainerMnist, ten_thousand_images_three_epochs_reach_90_percent) {
   const mnist::Split<float> split = mnist::load<float>(dir, load);
   Network<float> net({784, 30, 10}, Cost::cross_entropy(), {Activation::sigmoid, 0, Init::standard, 1});
   SgdOptions<float> o;
-  o.evaluation_data = &split.validation;
-  o.monitor_evaluation_accuracy = true;
-  o.lambda = 5.0;
+  o.evaluation = &split.validation;
+  o.monitor.evaluation_accuracy = true;
+  o.regularization.l2 = 5.0;
   o.seed = 1;
   const TrainingHistory h = net.sgd(split.training, 3, 10, 0.5, o);
   ASSERT_EQ(h.evaluation_accuracy().size(), 3u);

@@ -75,38 +75,28 @@ template <class T>
 TrainingHistory Network<T>::sgd(const Dataset<T>& training, std::size_t epochs,
                                 std::size_t mini_batch_size, double eta,
                                 const SgdOptions<T>& options) {
-  const WeightDecay decay{options.lambda, training.size()};
+  // The weight decay is train()'s to set, from options.regularization.
   std::unique_ptr<Optimizer<T>> optimizer;
   if (options.nesterov) {
-    optimizer = std::make_unique<Nesterov<T>>(model_->parameters(), eta, options.momentum, decay);
+    optimizer = std::make_unique<Nesterov<T>>(model_->parameters(), eta, options.momentum);
   } else if (options.momentum > 0) {
-    optimizer = std::make_unique<Momentum<T>>(model_->parameters(), eta, options.momentum, decay);
+    optimizer = std::make_unique<Momentum<T>>(model_->parameters(), eta, options.momentum);
   } else {
-    optimizer = std::make_unique<SGD<T>>(model_->parameters(), eta, decay);
+    optimizer = std::make_unique<SGD<T>>(model_->parameters(), eta);
   }
   if (options.resume_optimizer) optimizer->load_state(*options.resume_optimizer);
-  std::unique_ptr<HalveOnPlateau> schedule;
-  if (options.halve_on_plateau) schedule = std::make_unique<HalveOnPlateau>(eta, 10);
-
-  TrainOptions<T> train_options;
+  TrainOptions<T> train_options = options;  // the TrainOptions part
   train_options.epochs = epochs;
   train_options.batch_size = mini_batch_size;
-  train_options.l1 = options.l1;
-  train_options.evaluation = options.evaluation_data;
-  train_options.monitor = {options.monitor_evaluation_cost, options.monitor_evaluation_accuracy,
-                           options.monitor_training_cost, options.monitor_training_accuracy};
-  train_options.early_stopping = options.early_stopping;
-  train_options.schedule = schedule.get();
-  train_options.seed = options.seed;
-  train_options.on_epoch = options.on_epoch;
-  train_options.on_progress = options.on_progress;
-  if (options.on_checkpoint) {
-    train_options.on_checkpoint = [&](const TrainerState& state) {
-      options.on_checkpoint(state, *optimizer);
-    };
+  std::unique_ptr<HalveOnPlateau> schedule;
+  if (options.halve_on_plateau) {
+    if (options.schedule) {
+      throw InvalidArgument(
+          "Network::sgd: both halve_on_plateau and a schedule were given; choose one");
+    }
+    schedule = std::make_unique<HalveOnPlateau>(eta, 10);
+    train_options.schedule = schedule.get();
   }
-  train_options.resume = options.resume;
-  train_options.data_parallel = options.data_parallel;
   return train(*model_, cost_, *optimizer, training, train_options);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -274,8 +275,7 @@ Trainer<T>::Trainer(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
     throw InvalidArgument(
         "train: early stopping watches the evaluation accuracy, but no evaluation data was given");
   }
-  regularization_size_ =
-      options.regularization_size ? options.regularization_size : training.size();
+  apply_regularization(options.regularization);
   collect_random_modules(model, random_modules_);
   if (options.data_parallel && options.data_parallel->size() > 1) {
     data_parallel_ = options.data_parallel;
@@ -294,6 +294,31 @@ Trainer<T>::Trainer(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
   }
   history_.monitor = options.monitor;
   if (options.resume) restore(*options.resume);
+}
+
+template <class T>
+void Trainer<T>::apply_regularization(const Regularization& r) {
+  checked_hyperparameter("train", "regularization.l2", r.l2, 0.0,
+                         std::numeric_limits<double>::infinity());
+  checked_hyperparameter("train", "regularization.l1", r.l1, 0.0,
+                         std::numeric_limits<double>::infinity());
+  regularization_size_ = r.n ? r.n : training_.size();
+  if (optimizer_.evaluates_objective()) {
+    l2_in_loss_ = l2_monitored_ = r.l2;  // no weight decay: the objective carries it
+    return;
+  }
+  if (r.l2 > 0) {
+    const WeightDecay own = optimizer_.weight_decay();
+    const WeightDecay wanted{r.l2, regularization_size_};
+    if (own.lambda > 0 && (own.lambda != wanted.lambda || own.n != wanted.n)) {
+      throw InvalidArgument(fmt::format(
+          "train: regularization.l2 = {} (n = {}) but the optimizer {} already has weight "
+          "decay lambda = {} (n = {}); give L2 in one place",
+          wanted.lambda, wanted.n, optimizer_.name(), own.lambda, own.n));
+    }
+    optimizer_.set_weight_decay(wanted);
+  }
+  l2_monitored_ = optimizer_.weight_decay().lambda;
 }
 
 template <class T>
@@ -342,11 +367,12 @@ bool Trainer<T>::diverged(double cost, std::size_t batch) {
 template <class T>
 double Trainer<T>::step(Batch<T>& batch) {
   const std::size_t n = regularization_size_;
-  const double l1 = options_.l1;
+  const double l1 = options_.regularization.l1, l2 = l2_in_loss_;
   if (!data_parallel_) {
     std::swap(input_.mutable_value(), batch.inputs);
     const auto loss_of_batch = [&] {
       Var<T> loss = cost_.on_logits(model_.forward(input_), batch.targets);
+      if (l2 > 0) loss = loss + l2_penalty(model_, l2, n);
       if (l1 > 0) loss = loss + l1_penalty(model_, l1, n);
       return loss;
     };
@@ -419,7 +445,7 @@ bool Trainer<T>::train_pass(EpochStats& stats) {
 template <class T>
 void Trainer<T>::monitor(EpochStats& stats) {
   DataParallel<T>* const dp = data_parallel_;
-  const double lambda = optimizer_.weight_decay().lambda, l1 = options_.l1;
+  const double lambda = l2_monitored_, l1 = options_.regularization.l1;
   const auto start = std::chrono::steady_clock::now();
   const Monitor& m = options_.monitor;
   if (m.training_cost) {
@@ -473,8 +499,8 @@ bool Trainer<T>::run_epoch() {
             ? double(*stats.evaluation_correct) / double(stats.evaluation_size)
         : stats.training_cost
             ? *stats.training_cost
-            : total_cost_parallel(model_, cost_, training_, optimizer_.weight_decay().lambda,
-                                  options_.l1, data_parallel_);
+            : total_cost_parallel(model_, cost_, training_, l2_monitored_,
+                                  options_.regularization.l1, data_parallel_);
     if (!options_.schedule->on_epoch_end(metric)) {
       history_.stop_reason = StopReason::schedule;
       history_.stop_message =
@@ -482,7 +508,7 @@ bool Trainer<T>::run_epoch() {
     }
   }
   ++epoch_;
-  if (options_.on_checkpoint && is_root) options_.on_checkpoint(state());
+  if (options_.on_checkpoint && is_root) options_.on_checkpoint(state(), optimizer_);
   over_ = history_.stop_reason != StopReason::completed || epoch_ >= options_.epochs;
   return !over_;
 }

@@ -1,6 +1,6 @@
 // A module type registered with register_module_type(): {"type": <its name>, "config": what
-// its save function returned, "parameters": Module::state()} and, for a module with a
-// random_generator(), "rng".
+// its save function returned, "parameters": Module::state() — its parameters and buffers}
+// and, for a module with a random_generator(), "rng".
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 
 namespace xgrad {
 
-/// Copies the values of `module`'s parameters on rank `root` to every process (e.g. after
+/// Copies the values of `module`'s parameters and buffers on rank `root` to every process (e.g. after
 /// initialising or loading a model), so that data-parallel training starts from one model.
 /// Collective; every process must hold a module of the same structure: the parameters'
 /// shapes are compared first and a mismatch throws DistributedError on every rank, naming

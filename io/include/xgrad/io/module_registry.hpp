@@ -30,8 +30,8 @@ namespace xgrad {
 ///     });
 /// @endcode
 /// The save function returns the module's configuration (whatever its load function needs
-/// to build it); the parameters are saved and restored by xgrad itself (Module::state() /
-/// load_state()), and so is the generator of a module with a random_generator() (under
+/// to build it); the parameters and buffers are saved and restored by xgrad itself
+/// (Module::state() / load_state()), and so is the generator of a module with a random_generator() (under
 /// "rng"), so a load function only constructs the module. A load function receives
 /// the file's configuration as it is — untrusted input — and must validate it (e.g. bound a
 /// width before allocating); an exception it throws becomes a ModelFormatError naming the

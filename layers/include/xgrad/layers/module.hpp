@@ -36,6 +36,17 @@ struct Parameter {
   bool is_weight() const noexcept { return kind == ParameterKind::weight; }
 };
 
+/// A buffer as listed by Module::buffers(): state a module keeps and updates itself (a
+/// running average, a count) that is not trained — no gradient, no optimizer, no penalty —
+/// but is saved and restored with the parameters.
+template <class T>
+struct Buffer {
+  /// Dotted path from the module it was listed from, e.g. "2.mean".
+  std::string name;
+  /// A leaf that does not require grad (a shared handle: the module's own buffer).
+  Var<T> var;
+};
+
 /// The weight W (in × out) and bias b (1 × out) of a module that computes x·W + b.
 template <class T>
 struct LinearParameters {
@@ -46,8 +57,9 @@ struct LinearParameters {
 /// Base class of layers and networks.
 ///
 /// A subclass implements forward() and, in its constructor, registers its parameters
-/// (register_parameter) and submodules (register_module). Everything else — the recursive
-/// parameters() list, train()/eval(), zero_grad(), state()/load_state() — comes from here.
+/// (register_parameter), any buffers (register_buffer) and submodules (register_module).
+/// Everything else — the recursive parameters() and buffers() lists, train()/eval(),
+/// zero_grad(), state()/load_state(), and so model files and checkpoints — comes from here.
 /// A custom module is therefore a few lines:
 /// @code
 /// template <class T>
@@ -89,6 +101,9 @@ class Module {
   /// in registration order, then each submodule's, named "<submodule>.<name>". A Var
   /// reachable twice (a shared submodule) is listed once, under its first name.
   std::vector<Parameter<T>> parameters() const;
+  /// Every buffer of this module and its submodules, recursively, in the order and with
+  /// the names of parameters(). A Var reachable twice is listed once.
+  std::vector<Buffer<T>> buffers() const;
   /// The directly registered submodules with their names, in registration order.
   const std::vector<std::pair<std::string, std::shared_ptr<Module<T>>>>& children() const {
     return children_;
@@ -135,11 +150,12 @@ class Module {
   /// Forgets every parameter's gradient (Var::zero_grad(), which keeps the buffers).
   void zero_grad();
 
-  /// A copy of every parameter's value, named as in parameters().
+  /// A copy of every parameter's value, named as in parameters(), then of every buffer's,
+  /// named as in buffers(): what model files and checkpoints save.
   StateDict<T> state() const;
-  /// Overwrites the parameters from `state` (as returned by state()). Every parameter needs
-  /// exactly one entry of its name and shape and no entry may be left over; otherwise
-  /// throws std::invalid_argument (or ShapeError) and changes nothing.
+  /// Overwrites the parameters and buffers from `state` (as returned by state()). Each
+  /// needs exactly one entry of its name and shape and no entry may be left over;
+  /// otherwise throws std::invalid_argument (or ShapeError) and changes nothing.
   void load_state(const StateDict<T>& state);
 
  protected:
@@ -149,6 +165,11 @@ class Module {
   /// Lists an existing leaf (shared, not copied) as a parameter under `name`.
   /// Throws GraphError if `var` is not a leaf.
   Var<T> register_parameter(const std::string& name, Var<T> var, ParameterKind kind);
+
+  /// Creates a buffer holding `value` (a leaf that does not require grad) and lists it
+  /// under `name`; forward() may read it as a Var and update its value (mutable_value()).
+  /// Same name rules as register_parameter.
+  Var<T> register_buffer(const std::string& name, Matrix<T> value);
 
   /// Adds `module` as a submodule under `name` and returns it, so a subclass can keep a
   /// typed handle. Same name rules as register_parameter.
@@ -164,6 +185,7 @@ class Module {
   void check_new_name(const std::string& name) const;
 
   std::vector<Parameter<T>> own_parameters_;
+  std::vector<Buffer<T>> own_buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module<T>>>> children_;
   bool training_ = true;
 };

@@ -74,6 +74,10 @@ class Optimizer {
   void set_learning_rate(double eta);
   /// The decoupled weight decay (λ = 0 when off).
   const WeightDecay& weight_decay() const noexcept { return decay_; }
+  /// Replaces the weight decay (train() sets its Regularization's L2 this way). Throws
+  /// std::invalid_argument for a negative or non-finite λ, for n = 0, or for λ > 0 on an
+  /// optimizer that evaluates the loss itself (those take L2 in their objective).
+  void set_weight_decay(WeightDecay decay);
   /// The parameters it updates, as given.
   const std::vector<Parameter<T>>& parameters() const noexcept { return parameters_; }
   /// Number of step() calls so far (Adam's t).

@@ -28,35 +28,21 @@ struct NetworkOptions {
   std::uint64_t seed = 0;      ///< seeds the initial parameters and the dropout masks
 };
 
-/// Options of Network::sgd(), mirroring network2.py's SGD() keywords plus the chapter's
-/// other techniques.
+/// Options of Network::sgd(): train()'s options — network2.py's SGD() keywords are among
+/// them (`regularization.l2` is lmbda, `evaluation` evaluation_data, `monitor` the four
+/// monitor_* flags, `early_stopping` early_stopping_n) — plus the update rule that sgd()
+/// builds. sgd()'s `epochs` and `mini_batch_size` arguments replace TrainOptions::epochs and
+/// batch_size.
 template <class T>
-struct SgdOptions {
-  double lambda = 0;        ///< L2 regularisation λ (book's weight decay, weights only)
-  double l1 = 0;            ///< L1 regularisation λ₁
+struct SgdOptions : TrainOptions<T> {
   double momentum = 0;      ///< μ of momentum SGD (eqs. 107–108); 0 = plain SGD
   bool nesterov = false;    ///< Nesterov's accelerated gradient (needs momentum > 0)
-  const Dataset<T>* evaluation_data = nullptr;  ///< validation or test data
-  bool monitor_evaluation_cost = false;         ///< network2.py's flags
-  bool monitor_evaluation_accuracy = false;     ///< network2.py's flags
-  bool monitor_training_cost = false;           ///< network2.py's flags
-  bool monitor_training_accuracy = false;       ///< network2.py's flags
-  std::size_t early_stopping = 0;  ///< no-improvement-in-n on evaluation accuracy (0 = off)
   /// The chapter's schedule: halve η when evaluation accuracy has not improved for 10
-  /// epochs, and stop once η has fallen to η₀/128.
+  /// epochs, and stop once η has fallen to η₀/128 (instead of TrainOptions::schedule).
   bool halve_on_plateau = false;
-  std::uint64_t seed = 0;  ///< seeds the shuffles
-  std::function<void(const EpochStats&)> on_epoch;               ///< see TrainOptions
-  std::function<void(std::size_t, std::size_t)> on_progress;     ///< see TrainOptions
-  /// Called after every epoch with the trainer's state and the optimizer (to write a
-  /// checkpoint: save_checkpoint()).
-  std::function<void(const TrainerState&, const Optimizer<T>&)> on_checkpoint;
-  /// Resume a checkpointed run: the trainer state and the optimizer's saved state (both
-  /// from load_checkpoint(); the network's parameters come with the loaded model).
-  const TrainerState* resume = nullptr;
-  const StateDict<T>* resume_optimizer = nullptr;  ///< see `resume`
-  /// Train on several processes (see TrainOptions::data_parallel); nullptr: alone.
-  DataParallel<T>* data_parallel = nullptr;
+  /// The optimizer's saved state when resuming (TrainOptions::resume), from
+  /// load_checkpoint(); the network's parameters come with the loaded model.
+  const StateDict<T>* resume_optimizer = nullptr;
 };
 
 /// A fully connected network: Dense layers of the given sizes with the hidden activation

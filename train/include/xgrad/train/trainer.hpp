@@ -109,16 +109,29 @@ struct TrainerState {
   TrainingHistory history;                      ///< the epochs run so far
 };
 
+/// The chapter's regularisation of the weights (never the biases), described once; both
+/// terms are divided by the same n.
+///
+/// How train() applies it: L2 through the optimizer's decoupled weight decay — the step
+/// w → (1 − ηλ/n)w − η∇C₀ of eq. 93, exactly the step of adding λ/(2n) Σw² (eqs. 85–87)
+/// to the loss — and L1 as (λ₁/n) Σ|w| (eq. 95) in each mini-batch's loss, whose gradient
+/// (λ₁/n) sgn(w) gives the step of eqs. 96–97. An optimizer that evaluates the loss itself (L-BFGS, Hessian-free,
+/// nonlinear CG) has no weight decay; it gets both terms in its objective.
+struct Regularization {
+  double l2 = 0;      ///< L2's λ (network2.py's lmbda); 0: none
+  double l1 = 0;      ///< L1's λ₁; 0: none
+  std::size_t n = 0;  ///< the n of λ/n and λ₁/n: the training-set size when 0
+};
+
 /// Options of train().
 template <class T>
 struct TrainOptions {
   std::size_t epochs = 30;      ///< epochs to run (fewer if stopped early)
   std::size_t batch_size = 10;  ///< examples per mini-batch (the last one may be smaller)
-  /// L1 regularisation λ₁: adds (λ₁/n) Σ|w| over weights to each mini-batch's loss.
-  /// (L2 is the optimizer's WeightDecay, the book's rule w → (1 − ηλ/n)w.)
-  double l1 = 0;
-  /// n for the L1 term: the training-set size when 0.
-  std::size_t regularization_size = 0;
+  /// L2 and L1 regularisation. train() sets the optimizer's weight decay to {l2, n} when
+  /// l2 > 0 (an optimizer built with a different weight decay is refused, so that λ is
+  /// given in one place); with l2 = 0 an optimizer's own weight decay stays in force.
+  Regularization regularization;
   /// Data to evaluate on after each epoch (validation or test); nullptr for none.
   const Dataset<T>* evaluation = nullptr;
   Monitor monitor;  ///< what to measure after each epoch
@@ -133,9 +146,9 @@ struct TrainOptions {
   /// Called after each mini-batch with (examples done, examples per epoch), e.g. for a
   /// progress bar.
   std::function<void(std::size_t, std::size_t)> on_progress;
-  /// Called at the end of every completed epoch with the state to resume from (save it
-  /// together with the module's and the optimizer's state()).
-  std::function<void(const TrainerState&)> on_checkpoint;
+  /// Called at the end of every completed epoch with the state to resume from and the
+  /// optimizer (save them with the module: save_checkpoint()).
+  std::function<void(const TrainerState&, const Optimizer<T>&)> on_checkpoint;
   /// Continue the run this state came from (same model, data, options and seed; the
   /// module's and optimizer's states restored by the caller): single-threaded, the result
   /// is bit-identical to the uninterrupted run. nullptr starts afresh.
@@ -161,11 +174,13 @@ struct TrainOptions {
 template <class T>
 class Trainer {
  public:
-  /// Validates the options and, with TrainOptions::resume, restores that state. Throws
-  /// InvalidArgument for a zero batch size, empty training data, early stopping without
-  /// evaluation data, data whose widths do not fit each other, a state to resume that does
-  /// not fit the model, or an optimizer that evaluates the loss itself under data
-  /// parallelism.
+  /// Validates the options, gives the optimizer the L2 weight decay of
+  /// TrainOptions::regularization and, with TrainOptions::resume, restores that state.
+  /// Throws InvalidArgument for a zero batch size, empty training data, early stopping
+  /// without evaluation data, data whose widths do not fit each other, a negative or
+  /// non-finite λ, an optimizer whose own weight decay differs from the regularisation's
+  /// L2, a state to resume that does not fit the model, or an optimizer that evaluates
+  /// the loss itself under data parallelism.
   Trainer(Module<T>& model, const Cost& cost, Optimizer<T>& optimizer,
           const Dataset<T>& training, const TrainOptions<T>& options);
 
@@ -199,6 +214,7 @@ class Trainer {
 
  private:
   bool diverged(double cost, std::size_t batch);
+  void apply_regularization(const Regularization& regularization);
 
   Module<T>& model_;
   const Cost& cost_;
@@ -206,7 +222,9 @@ class Trainer {
   const Dataset<T>& training_;
   const TrainOptions<T>& options_;
   DataParallel<T>* data_parallel_ = nullptr;  // null with one process
-  std::size_t regularization_size_ = 0;       // n of the L1 term
+  std::size_t regularization_size_ = 0;       // n of λ/n and λ₁/n
+  double l2_in_loss_ = 0;                     // λ added to the loss (no weight decay)
+  double l2_monitored_ = 0;                   // λ of the monitored total costs
   Batcher<T> batcher_;
   EarlyStopping early_stopping_;
   std::vector<Module<T>*> random_modules_;    // modules with a random_generator()
@@ -220,8 +238,9 @@ class Trainer {
 
 /// Trains `model` (which maps inputs to the output layer's logits z) by mini-batch
 /// stochastic gradient descent: for every epoch, shuffle the training data, and for every
-/// mini-batch compute cost.on_logits(model(x), y) (+ the L1 term), backpropagate and take
-/// one optimizer step. Monitoring runs without recording a graph, in evaluation mode.
+/// mini-batch compute cost.on_logits(model(x), y) (+ the regularisation terms that are not
+/// the optimizer's weight decay, see Regularization), backpropagate and take one optimizer
+/// step. Monitoring runs without recording a graph, in evaluation mode.
 ///
 /// A non-finite mini-batch cost stops training at once (StopReason::diverged, the message
 /// names the epoch and the batch) with the parameters as they were before that batch's
