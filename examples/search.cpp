@@ -258,7 +258,12 @@ int main(int argc, char** argv) {
   app.add_option("--top", a.top, "leaderboard rows to print")->capture_default_str();
   app.add_option("--dtype", a.dtype, "element type")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
   app.add_option("--threads", a.threads, "BLAS threads")->capture_default_str()->check(CLI::PositiveNumber);
+  double task_timeout = 0;
+  app.add_option("--task-timeout", task_timeout,
+                 "under mpirun: end the job when one run takes longer than this many seconds (0 = no limit)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   if (const std::optional<int> status = parse_command_line(app, argc, argv)) return *status;
+  processes.set_task_timeout(task_timeout);
   return processes.run_main([&] {
     search::Space space{search::parse_dimension("--eta", a.eta, false),
                         search::parse_dimension("--lambda", a.lambda, false),

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <cmath>
 #include <cstring>
 #include <exception>
 #include <future>
@@ -132,6 +133,14 @@ std::string what_of(const std::exception_ptr& error) {
   }
 }
 
+using Clock = std::chrono::steady_clock;
+
+// A task that is running, and since when.
+struct Running {
+  std::size_t task = 0;
+  Clock::time_point since;
+};
+
 struct Failure {
   std::size_t task = 0;
   int rank = 0;
@@ -149,6 +158,11 @@ std::vector<std::string> manage(const FarmComm& farm, std::size_t count, const F
   std::optional<Failure> failure;
   std::future<std::string> local;
   std::size_t local_task = 0;
+  // What each rank is running (rank 0: the local thread), for the timeout.
+  std::vector<std::optional<Running>> running(std::size_t(comm.size()));
+  const bool timed = options.task_timeout_seconds > 0;
+  const auto timeout = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(timed ? options.task_timeout_seconds : 0.0));
 
   const auto record = [&](std::size_t index, int rank, std::string result) {
     results[index] = std::move(result);
@@ -163,6 +177,7 @@ std::vector<std::string> manage(const FarmComm& farm, std::size_t count, const F
   const auto answer = [&](int worker) {
     if (more()) {
       std::string payload;
+      running[std::size_t(worker)] = Running{order[next], Clock::now()};
       put_u64(payload, order[next++]);
       ++outstanding;
       farm.send(worker, kTask, payload);
@@ -177,6 +192,7 @@ std::vector<std::string> manage(const FarmComm& farm, std::size_t count, const F
     if (local.valid() && local.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
       --outstanding;
       busy = true;
+      running[0].reset();
       try {
         record(local_task, 0, local.get());
       } catch (...) {
@@ -187,7 +203,18 @@ std::vector<std::string> manage(const FarmComm& farm, std::size_t count, const F
       local_task = order[next++];
       ++outstanding;
       busy = true;
-      local = std::async(std::launch::async, [&task, i = local_task] { return task(i); });
+      running[0] = Running{local_task, Clock::now()};
+      // A detached thread rather than std::async, whose future would wait for a task that
+      // never returns when rank 0 gives up on it (TaskTimeout).
+      std::promise<std::string> promise;
+      local = promise.get_future();
+      std::thread([&task, i = local_task, promise = std::move(promise)]() mutable {
+        try {
+          promise.set_value(task(i));
+        } catch (...) {
+          promise.set_exception(std::current_exception());
+        }
+      }).detach();
     }
     if (std::optional<Message> m = farm.poll(MPI_ANY_SOURCE)) {
       busy = true;
@@ -195,6 +222,7 @@ std::vector<std::string> manage(const FarmComm& farm, std::size_t count, const F
       if (m->tag == kResult || m->tag == kFailure) {
         const std::size_t index = std::size_t(get_u64(m->payload, at));
         --outstanding;
+        running[std::size_t(m->source)].reset();
         if (m->tag == kResult) {
           record(index, m->source, m->payload.substr(at));
         } else {
@@ -202,6 +230,19 @@ std::vector<std::string> manage(const FarmComm& farm, std::size_t count, const F
         }
       }
       answer(m->source);
+    }
+    if (timed) {
+      const Clock::time_point now = Clock::now();
+      for (std::size_t rank = 0; rank < running.size(); ++rank) {
+        if (running[rank] && now - running[rank]->since > timeout) {
+          const std::size_t index = running[rank]->task;
+          throw TaskTimeout(
+              fmt::format("task {} on rank {} of {} did not finish within {} s "
+                          "(TaskFarmOptions::task_timeout_seconds)",
+                          index, rank, comm.size(), options.task_timeout_seconds),
+              index, int(rank));
+        }
+      }
     }
     const bool finished = (received == count || failure) && outstanding == 0;
     if (finished && int(parked.size()) == workers) break;
@@ -279,6 +320,11 @@ std::vector<std::string> work(const FarmComm& farm, std::size_t count, const Far
 std::vector<std::string> run_task_farm(const Communicator& comm, std::size_t count,
                                        const FarmTask& task, const FarmResult& on_result,
                                        const TaskFarmOptions& options) {
+  if (!(std::isfinite(options.task_timeout_seconds) && options.task_timeout_seconds >= 0)) {
+    throw InvalidArgument(fmt::format(
+        "run_task_farm: task_timeout_seconds = {}, expected a finite number ≥ 0 (0: none)",
+        options.task_timeout_seconds));
+  }
   std::vector<std::size_t> order = options.order;
   if (order.empty()) {
     order.resize(count);

@@ -59,7 +59,10 @@ std::vector<std::string> Processes::run_tasks(std::size_t count, const Task& tas
     try {
       TaskFarmOptions options;
       options.order = order;
+      options.task_timeout_seconds = task_timeout_seconds_;
       return run_task_farm(*mpi_->world, count, task, on_result, options);
+    } catch (const TaskTimeout& e) {
+      throw std::runtime_error(e.what());  // rank 0 alone: run_main() ends the job
     } catch (const TaskError& e) {
       throw TaskFailed(e.what());
     }

@@ -44,10 +44,14 @@ class Processes {
   /// (xgrad::run_task_farm, which rank 0 computes in too); a task's exception ends the
   /// call on every rank with TaskFailed naming the task and the rank.
   /// `order`, if not empty, is the order in which the tasks are started (a permutation, e.g.
-  /// the longest first); the results stay in task order.
+  /// the longest first); the results stay in task order. A task running longer than
+  /// set_task_timeout()'s limit on several processes ends the job with an error.
   std::vector<std::string> run_tasks(std::size_t count, const Task& task,
                                      const OnResult& on_result = nullptr,
                                      const std::vector<std::size_t>& order = {}) const;
+
+  /// Limits the seconds one task of run_tasks() may take on several processes (0: none).
+  void set_task_timeout(double seconds) { task_timeout_seconds_ = seconds; }
 
   /// Runs main()'s body and returns the exit status: exceptions become messages on stderr
   /// as report_errors() (cli.hpp) makes them, naming the rank when there are several. An
@@ -59,6 +63,7 @@ class Processes {
   struct Mpi;
   std::unique_ptr<Mpi> mpi_;
   int rank_ = 0, size_ = 1;
+  double task_timeout_seconds_ = 0;
 };
 
 }  // namespace xgrad::examples

@@ -1,9 +1,10 @@
 // run_task_farm on 1, 2 or 3 processes: every task runs exactly once, results come back in
 // task order on every rank, the work is shared, and a task's exception reaches every rank
-// naming the task and the rank.
+// naming the task and the rank; the timeout option is checked.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -124,6 +125,23 @@ TEST(TaskFarm, RefusesAnOrderThatIsNoPermutation) {
   EXPECT_THROW(run_task_farm(Communicator::world(), 3, [](std::size_t) { return std::string(); },
                              nullptr, options),
                InvalidArgument);
+}
+
+TEST(TaskFarm, RefusesANegativeOrNonFiniteTimeout) {
+  TaskFarmOptions options;
+  for (double bad : {-1.0, std::numeric_limits<double>::infinity()}) {
+    options.task_timeout_seconds = bad;
+    EXPECT_THROW(run_task_farm(Communicator::world(), 3, [](std::size_t) { return std::string(); },
+                               nullptr, options),
+                 InvalidArgument);
+  }
+}
+
+TEST(TaskFarm, ATimeoutLongerThanTheTasksChangesNothing) {
+  // (A task that outlasts it ends the job: Mpi.farm_failure_hang_*.)
+  TaskFarmOptions options;
+  options.task_timeout_seconds = 30;
+  check_farm(options, 11);
 }
 
 }  // namespace

@@ -31,6 +31,15 @@ class TaskError : public Error {
   int rank_;
 };
 
+/// A task of run_task_farm() did not finish within TaskFarmOptions::task_timeout_seconds.
+/// Thrown on rank 0 only: the rank running the task cannot be reached, and the other
+/// workers wait for rank 0, so the program must end the job (MpiEnvironment::
+/// end_job_on_error()) rather than return.
+class TaskTimeout : public TaskError {
+ public:
+  using TaskError::TaskError;
+};
+
 /// Computes task `index` and returns its result as bytes (any serialisation: text, JSON…).
 using FarmTask = std::function<std::string(std::size_t index)>;
 /// Told on rank 0 of each result as it arrives (in the order they finish): the task, the rank
@@ -46,6 +55,10 @@ struct TaskFarmOptions {
   /// The order in which the tasks are handed out (a permutation of 0 … count−1, e.g. the
   /// longest first, which balances the load); empty: 0, 1, 2, … Results stay in task order.
   std::vector<std::size_t> order;
+  /// Seconds a task may run before rank 0 gives up on it and throws TaskTimeout (see
+  /// there: the job must then be ended); 0: wait forever. Must be finite and ≥ 0. With one
+  /// process the tasks run inline and are not timed.
+  double task_timeout_seconds = 0;
 };
 
 /// Runs tasks 0 … count−1 on the processes of `comm` and returns every result, in task
@@ -58,7 +71,9 @@ struct TaskFarmOptions {
 ///
 /// With one process the tasks run one after another, calling `on_result` after each.
 ///
-/// Errors: a task's exception is sent to rank 0, which hands out no more tasks, waits for the
+/// Errors: a task still running after options.task_timeout_seconds makes rank 0 throw
+/// TaskTimeout naming the task and the rank (the others are left waiting: end the job).
+/// A task's exception is sent to rank 0, which hands out no more tasks, waits for the
 /// tasks already running, and then every rank throws TaskError naming the task and the rank.
 /// A failing MPI call throws DistributedError naming the rank (the program should then end
 /// the job, see MpiEnvironment::end_job_on_error(), since other ranks may wait for this one).
