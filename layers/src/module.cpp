@@ -14,40 +14,41 @@ void Module<T>::set_random_generator(const Rng&) {
   throw InvalidArgument(fmt::format("{}: this module has no random generator to set", describe()));
 }
 
-template <class T>
-std::vector<Parameter<T>> Module<T>::parameters() const {
-  std::vector<Parameter<T>> out;
+namespace {
+
+// A module's own items (parameters or buffers), then each child's (listed by `list`) named
+// "<child>.<name>": every Var once, under the first name it is reached by.
+template <class T, class Item>
+std::vector<Item> named_recursively(
+    const std::vector<Item>& own,
+    const std::vector<std::pair<std::string, std::shared_ptr<Module<T>>>>& children,
+    std::vector<Item> (Module<T>::*list)() const) {
+  std::vector<Item> out;
   std::unordered_set<const Node<T>*> seen;
-  for (const Parameter<T>& p : own_parameters_) {
-    if (seen.insert(p.var.node().get()).second) out.push_back(p);
+  for (const Item& item : own) {
+    if (seen.insert(item.var.node().get()).second) out.push_back(item);
   }
-  for (const auto& [name, child] : children_) {
-    for (Parameter<T>& p : child->parameters()) {
-      if (seen.insert(p.var.node().get()).second) {
-        p.name = name + "." + p.name;
-        out.push_back(std::move(p));
+  for (const auto& [name, child] : children) {
+    for (Item& item : ((*child).*list)()) {
+      if (seen.insert(item.var.node().get()).second) {
+        item.name = name + "." + item.name;
+        out.push_back(std::move(item));
       }
     }
   }
   return out;
 }
 
+}  // namespace
+
+template <class T>
+std::vector<Parameter<T>> Module<T>::parameters() const {
+  return named_recursively(own_parameters_, children_, &Module<T>::parameters);
+}
+
 template <class T>
 std::vector<Buffer<T>> Module<T>::buffers() const {
-  std::vector<Buffer<T>> out;
-  std::unordered_set<const Node<T>*> seen;
-  for (const Buffer<T>& b : own_buffers_) {
-    if (seen.insert(b.var.node().get()).second) out.push_back(b);
-  }
-  for (const auto& [name, child] : children_) {
-    for (Buffer<T>& b : child->buffers()) {
-      if (seen.insert(b.var.node().get()).second) {
-        b.name = name + "." + b.name;
-        out.push_back(std::move(b));
-      }
-    }
-  }
-  return out;
+  return named_recursively(own_buffers_, children_, &Module<T>::buffers);
 }
 
 template <class T>
