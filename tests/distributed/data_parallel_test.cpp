@@ -13,22 +13,10 @@
 #include <xgrad/distributed/mpi_data_parallel.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include "toy_data.hpp"
+
 namespace xgrad {
 namespace {
-
-// The class is the index of the largest of the first 3 of 6 inputs.
-template <class T>
-Dataset<T> toy_data(std::size_t n, std::uint64_t seed) {
-  Rng rng(seed);
-  Matrix<T> x = normal_matrix<T>(n, 6, 0.0, 1.0, rng);
-  std::vector<std::size_t> labels(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::size_t best = 0;
-    for (std::size_t j = 1; j < 3; ++j) best = x(i, j) > x(i, best) ? j : best;
-    labels[i] = best;
-  }
-  return Dataset<T>::classification(std::move(x), std::move(labels), 3);
-}
 
 struct TrainedRun {
   TrainingHistory history;
@@ -40,7 +28,7 @@ struct TrainedRun {
 template <class T>
 TrainedRun train_toy(DataParallel<T>* parallel, double momentum, const Communicator* world,
                      double dropout = 0.0) {
-  const Dataset<T> training = toy_data<T>(202, 1), validation = toy_data<T>(71, 2);
+  const Dataset<T> training = test::toy_data<T>(202, 6, 1), validation = test::toy_data<T>(71, 6, 2);
   Network<T> net({6, 16, 12, 3}, Cost::cross_entropy(),
                  NetworkOptions{Activation::sigmoid, dropout, Init::standard, 5});
   if (world) broadcast_parameters(net.model(), *world);

@@ -10,22 +10,13 @@
 
 #include "real_data.hpp"
 #include "test_util.hpp"
+#include "toy_data.hpp"
 
 namespace xgrad {
 namespace {
 
-// A small labelled problem: the class is the index of the largest of the first 3 inputs.
-Dataset<double> toy_data(std::size_t n, std::uint64_t seed) {
-  Rng rng(seed);
-  Matrix<double> x = normal_matrix<double>(n, 4, 0.0, 1.0, rng);
-  std::vector<std::size_t> labels(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::size_t best = 0;
-    for (std::size_t j = 1; j < 3; ++j) best = x(i, j) > x(i, best) ? j : best;
-    labels[i] = best;
-  }
-  return Dataset<double>::classification(std::move(x), std::move(labels), 3);
-}
+// The toy problem with 4 inputs.
+Dataset<double> toy_data(std::size_t n, std::uint64_t seed) { return test::toy_data<double>(n, 4, seed); }
 
 // Same parameter names and bit-identical values.
 void expect_same_state(const StateDict<double>& a, const StateDict<double>& b) {
