@@ -22,6 +22,25 @@ Batch<T> make_batch(const Dataset<T>& data, std::size_t rows) {
   return b;
 }
 
+// Asks the CPU to bring `count` rows of `data` (inputs and targets) towards the core while
+// the caller trains on the current batch: next() calls it for the following batch. The
+// rows are scattered over the data set, which rarely fits in cache (MNIST's 50,000 inputs
+// are 157 MB in float32), so gathering them cold stalls on memory for most of the copy. A
+// prefetch is only a hint: nothing computed changes.
+template <class T>
+void prefetch_rows(const Dataset<T>& data, const std::size_t* rows, std::size_t count) {
+  const std::size_t in = data.input_size() * sizeof(T), out = data.target_size() * sizeof(T);
+  const char* x = reinterpret_cast<const char*>(data.inputs().data());
+  const char* y = reinterpret_cast<const char*>(data.targets().data());
+  constexpr std::size_t line = 64;  // bytes per cache line on x86-64 and most ARM cores
+  for (std::size_t k = 0; k < count; ++k) {
+    const char* first = x + rows[k] * in;
+    for (std::size_t offset = 0; offset < in; offset += line) __builtin_prefetch(first + offset, 0, 2);
+    if (in > 0) __builtin_prefetch(first + in - 1, 0, 2);
+    if (out > 0) __builtin_prefetch(y + rows[k] * out, 0, 2);
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -75,6 +94,7 @@ Batch<T>* Batcher<T>::next() {
     if (!b.labels.empty()) b.labels[k] = data_->labels()[row];
   }
   position_ += b.size();
+  prefetch_rows(*data_, order_.data() + position_, std::min(batch_size_, n - position_));
   return &b;
 }
 
