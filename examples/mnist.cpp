@@ -387,8 +387,12 @@ int main(int argc, char** argv) {
     set_blas_threads(threads);
     const BlasInfo blas = blas_info();
     fmt::print("BLAS: {} | {} thread{}\n", blas.kernels, blas.threads, blas.threads == 1 ? "" : "s");
-    if (!blas.advice.empty()) fmt::print("note: {}\n", blas.advice);
-    return a.dtype == "f64" ? run<double>(a, sizes, procs) : run<float>(a, sizes, procs);
+    const int result = a.dtype == "f64" ? run<double>(a, sizes, procs) : run<float>(a, sizes, procs);
+    // OpenBLAS's kernels matter only if some product ran on it (not with libxsmm alone).
+    if (const std::size_t large = openblas_products(); !blas.advice.empty() && large > 0) {
+      fmt::print("note: {}; {} of this run's products ran on OpenBLAS\n", blas.advice, large);
+    }
+    return result;
   }, procs.size > 1 ? fmt::format(" on rank {} of {}", procs.rank, procs.size) : std::string());
 #ifdef XGRAD_WITH_MPI
   // An error on one rank (not a divergence, which all ranks see together) ends the job.
