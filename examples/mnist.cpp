@@ -315,6 +315,10 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes, const
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Large batches allocate megabytes of activations and gradients per step; without this
+  // glibc maps them afresh and every page faults (half of a [784,1000,1000,10] batch-1000
+  // epoch, and serial, so a second thread gained nothing).
+  reuse_large_buffers();
   Processes procs;
 #ifdef XGRAD_WITH_MPI
   // MPI only under mpirun: on its own the program starts without MPI's half-second init.
