@@ -392,9 +392,10 @@ int main(int argc, char** argv) {
     const BlasInfo blas = blas_info();
     fmt::print("BLAS: {} | {} thread{}\n", blas.kernels, blas.threads, blas.threads == 1 ? "" : "s");
     const int result = a.dtype == "f64" ? run<double>(a, sizes, procs) : run<float>(a, sizes, procs);
-    // OpenBLAS's kernels matter only if some product ran on it (not with libxsmm alone).
+    // OpenBLAS's kernels matter only if some product ran on it (not with libxsmm alone). On
+    // stderr: the results stay the last line of stdout, whatever the run's products.
     if (const std::size_t large = openblas_products(); !blas.advice.empty() && large > 0) {
-      fmt::print("note: {}; {} of this run's products ran on OpenBLAS\n", blas.advice, large);
+      fmt::print(stderr, "note: {}; {} of this run's products ran on OpenBLAS\n", blas.advice, large);
     }
     return result;
   }, procs.size > 1 ? fmt::format(" on rank {} of {}", procs.rank, procs.size) : std::string());
