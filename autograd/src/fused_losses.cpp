@@ -88,22 +88,12 @@ Var<T> binary_cross_entropy_with_logits(const Var<T>& z, const Matrix<T>& y) {
   T total = 0;
   const std::size_t size = zv.size();
   if constexpr (std::is_same_v<T, float>) {
-    // The same terms with float32's vectorised e^(−|z|) and ln(1 + e) (vector_math.hpp):
-    // e into the residual's buffer, ln(1 + e) into a scratch kept from call to call, then
-    // the sum in the same order as below.
-    thread_local std::vector<float> log1p_e;
-    log1p_e.resize(size);
-    float* r = residual.data();
-    const float* zp = zv.data();
-    const float* yp = y.data();
-    detail::exp_negative_abs(zp, r, size);
-    detail::log1p_unit(r, log1p_e.data(), size);
-    for (std::size_t k = 0; k < size; ++k) {
-      const float zk = zp[k], yk = yp[k], e = r[k];
-      total += std::max(zk, 0.0f) - zk * yk + log1p_e[k];
-      const float s = detail::sigmoid_of_negative_abs(e);
-      r[k] = zk >= 0.0f ? (1.0f - yk) - s : s - yk;
-    }
+    // The same terms with float32's vectorised e^(−|z|) and ln(1 + e) (vector_math.hpp), the
+    // costs into a scratch kept from call to call and summed in the same order as below.
+    thread_local std::vector<float> costs;
+    costs.resize(size);
+    detail::binary_cross_entropy_terms(zv.data(), y.data(), costs.data(), residual.data(), size);
+    for (std::size_t k = 0; k < size; ++k) total += costs[k];
   } else {
     for (std::size_t k = 0; k < size; ++k) {
       const T zk = zv.flat(k), yk = y.flat(k);

@@ -50,11 +50,20 @@ inline __attribute__((always_inline)) float exp_nonpositive(float x) {
   return p * power_of_two(half) * power_of_two(k - half);
 }
 
-}  // namespace
-
-XGRAD_VECTOR_CLONES void exp_negative_abs(const float* z, float* e, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) e[i] = exp_nonpositive(-__builtin_fabsf(z[i]));
+// ln(1 + e) for e ∈ [0, 1].
+inline __attribute__((always_inline)) float log1p_of_unit(float e) {
+  const float s = e / (2.0f + e);
+  const float s2 = s * s;
+  const float series =
+      1.0f +
+      s2 * (3.33333343e-1f +
+            s2 * (2.00000003e-1f +
+                  s2 * (1.42857149e-1f +
+                        s2 * (1.11111112e-1f + s2 * (9.09090936e-2f + s2 * 7.69230798e-2f)))));
+  return (s + s) * series;
 }
+
+}  // namespace
 
 XGRAD_VECTOR_CLONES void sigmoid(const float* z, float* a, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
@@ -64,17 +73,14 @@ XGRAD_VECTOR_CLONES void sigmoid(const float* z, float* a, std::size_t n) {
   }
 }
 
-XGRAD_VECTOR_CLONES void log1p_unit(const float* e, float* l, std::size_t n) {
+XGRAD_VECTOR_CLONES void binary_cross_entropy_terms(const float* z, const float* y, float* c,
+                                                    float* r, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
-    const float s = e[i] / (2.0f + e[i]);
-    const float s2 = s * s;
-    const float series =
-        1.0f +
-        s2 * (3.33333343e-1f +
-              s2 * (2.00000003e-1f +
-                    s2 * (1.42857149e-1f +
-                          s2 * (1.11111112e-1f + s2 * (9.09090936e-2f + s2 * 7.69230798e-2f)))));
-    l[i] = (s + s) * series;
+    const float zi = z[i], yi = y[i];
+    const float e = exp_nonpositive(-__builtin_fabsf(zi));
+    c[i] = ((zi < 0.0f ? 0.0f : zi) - zi * yi) + log1p_of_unit(e);  // max(z, 0) as std::max
+    const float s = e / (1.0f + e);
+    r[i] = zi >= 0.0f ? (1.0f - yi) - s : s - yi;
   }
 }
 

@@ -12,16 +12,18 @@
 
 namespace xgrad::detail {
 
-// e[i] = e^(−|z[i]|) ∈ [0, 1], within 2 ulp of the exact value (subnormal results included,
-// 0 below e^(−103.97)); NaN stays NaN. e may be z.
-void exp_negative_abs(const float* z, float* e, std::size_t n);
-
 // a[i] = σ(z[i]) = 1/(1 + e^(−z[i])) through e = e^(−|z|), as stable_sigmoid: 1/(1 + e) for
-// z ≥ 0, e/(1 + e) below, so that it is finite for any z. a may be z.
+// z ≥ 0, e/(1 + e) below, so that it is finite for any z. a may be z. e^x is within 1.3 ulp
+// and σ within 2.2 ulp of long double (measured over z ∈ [−110, 110] in steps of 7·10⁻⁴,
+// subnormal results included; σ through libm's expf: 2.1 ulp).
 void sigmoid(const float* z, float* a, std::size_t n);
 
-// l[i] = ln(1 + e[i]) for e[i] ∈ [0, 1], within 3 ulp, with e's relative precision for tiny e
-// (as log1p). l may be e.
-void log1p_unit(const float* e, float* l, std::size_t n);
+// The fused binary cross-entropy's elementwise part, from logits z and targets y: the costs
+// c[i] = (max(z, 0) − z·y) + ln(1 + e^(−|z|)) and the residuals r[i] = σ(z) − y, taken as
+// (1 − y) − σ(−z) for z ≥ 0 so that y = 1 keeps full precision (σ(−|z|) = e/(1 + e)).
+// ln(1 + e) is within 2.7 ulp of long double for e ∈ [0, 1] (log1pf: 0.8), with e's relative
+// precision for tiny e. c may not alias r.
+void binary_cross_entropy_terms(const float* z, const float* y, float* c, float* r,
+                                std::size_t n);
 
 }  // namespace xgrad::detail
