@@ -9,6 +9,8 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "alloc_counter.hpp"
+
 namespace xgrad {
 namespace {
 
@@ -123,8 +125,16 @@ void BM_train_epoch(benchmark::State& state) {
   options.epochs = 1;
   options.batch_size = batch;
   set_blas_threads(1);
-  for (auto _ : state) train(net.model(), net.cost(), sgd, data, options);
+  std::size_t allocations = 0;
+  for (auto _ : state) {
+    const std::size_t before = bench::allocations();
+    train(net.model(), net.cost(), sgd, data, options);
+    allocations += bench::allocations() - before;
+  }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  // Heap allocations per SGD step (train()'s setup, a few per epoch, included).
+  const std::size_t steps = state.iterations() * ((n + batch - 1) / batch);
+  state.counters["allocs_per_step"] = static_cast<double>(allocations) / static_cast<double>(steps);
   // Seconds per SGD step (e.g. "17u" = 17 µs): compare with BM_step_gemms.
   state.counters["per_step"] = benchmark::Counter(
       static_cast<double>((n + batch - 1) / batch),

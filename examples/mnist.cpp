@@ -314,6 +314,10 @@ int run(const Args& args, const std::vector<std::size_t>& requested_sizes, const
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Large batches allocate megabytes of activations and gradients per step; without this
+  // glibc maps them afresh and every page faults (half of a [784,1000,1000,10] batch-1000
+  // epoch, and serial, so a second thread gained nothing).
+  reuse_large_buffers();
   Processes procs;
 #ifdef XGRAD_WITH_MPI
   // MPI only under mpirun: on its own the program starts without MPI's half-second init.
@@ -386,8 +390,13 @@ int main(int argc, char** argv) {
     set_blas_threads(threads);
     const BlasInfo blas = blas_info();
     fmt::print("BLAS: {} | {} thread{}\n", blas.kernels, blas.threads, blas.threads == 1 ? "" : "s");
-    if (!blas.advice.empty()) fmt::print("note: {}\n", blas.advice);
-    return a.dtype == "f64" ? run<double>(a, sizes, procs) : run<float>(a, sizes, procs);
+    const int result = a.dtype == "f64" ? run<double>(a, sizes, procs) : run<float>(a, sizes, procs);
+    // OpenBLAS's kernels matter only if some product ran on it (not with libxsmm alone). On
+    // stderr: the results stay the last line of stdout, whatever the run's products.
+    if (const std::size_t large = openblas_products(); !blas.advice.empty() && large > 0) {
+      fmt::print(stderr, "note: {}; {} of this run's products ran on OpenBLAS\n", blas.advice, large);
+    }
+    return result;
   }, procs.size > 1 ? fmt::format(" on rank {} of {}", procs.rank, procs.size) : std::string());
 #ifdef XGRAD_WITH_MPI
   // An error on one rank (not a divergence, which all ranks see together) ends the job.

@@ -31,19 +31,30 @@ bool one_of(std::string_view core, std::initializer_list<std::string_view> names
   });
 }
 
+// Which products OpenBLAS's kernels run: all, or with libxsmm only the large ones.
+std::string large_products() {
+#ifdef XGRAD_HAVE_LIBXSMM
+  return fmt::format("matrix products above {} multiply-adds (libxsmm runs the smaller ones, "
+                     "whatever OpenBLAS's kernels)",
+                     kSmallGemmLimit);
+#else
+  return "matrix products";
+#endif
+}
+
 // The best kernel family for this CPU's instruction set, when the one in use is older.
 std::string kernel_advice(const std::string& core) {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) {
     if (one_of(core, {"SkylakeX", "Cooperlake", "SapphireRapids"})) return {};
     return "this CPU supports AVX-512 but OpenBLAS runs its '" + core +
-           "' kernels; set OPENBLAS_CORETYPE=SkylakeX for faster matrix products";
+           "' kernels; set OPENBLAS_CORETYPE=SkylakeX for faster " + large_products();
   }
   if (__builtin_cpu_supports("avx2")) {
     if (one_of(core, {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"})) return {};
     return "this CPU supports AVX2 but OpenBLAS runs its '" + core +
-           "' kernels; set OPENBLAS_CORETYPE=Haswell (Intel) or Zen (AMD) for faster matrix "
-           "products";
+           "' kernels; set OPENBLAS_CORETYPE=Haswell (Intel) or Zen (AMD) for faster " +
+           large_products();
   }
   return {};
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -17,6 +18,8 @@
 
 namespace xgrad {
 namespace {
+
+std::atomic<std::size_t> openblas_calls{0};  // openblas_products()
 
 void openblas_gemm(bool ta, bool tb, int m, int n, int k, const float* a, int lda, const float* b,
                    int ldb, float beta, float* c, int ldc) {
@@ -171,8 +174,11 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
     return;
   }
 #endif
+  openblas_calls.fetch_add(1, std::memory_order_relaxed);
   openblas_gemm(trans_a, trans_b, im, in, ik, a, ilda, b, ildb, beta, c, ildc);
 }
+
+std::size_t openblas_products() { return openblas_calls.load(std::memory_order_relaxed); }
 
 #define XGRAD_INSTANTIATE(T)                                                                 \
   template GemmKernel gemm_kernel<T>(std::size_t, std::size_t, std::size_t, bool);           \

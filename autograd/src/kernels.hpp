@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "xgrad/autograd/activation.hpp"
 #include "xgrad/autograd/arithmetic.hpp"
 #include "xgrad/autograd/elementwise.hpp"
 #include "xgrad/autograd/mask.hpp"
 #include "xgrad/autograd/tensor.hpp"
+#include "vector_math.hpp"
 
 namespace xgrad::detail {
 
@@ -36,7 +38,11 @@ void activate(Activation act, const T* z, T* a, std::size_t n) {
       if (a != z) std::copy_n(z, n, a);
       break;
     case Activation::sigmoid:
-      std::transform(z, z + n, a, stable_sigmoid<T>);
+      if constexpr (std::is_same_v<T, float>) {
+        detail::sigmoid(z, a, n);  // the same formula, vectorised (vector_math.hpp)
+      } else {
+        std::transform(z, z + n, a, stable_sigmoid<T>);
+      }
       break;
     case Activation::tanh:
       for (std::size_t i = 0; i < n; ++i) a[i] = std::tanh(z[i]);

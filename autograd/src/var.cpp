@@ -41,9 +41,17 @@ void accumulate_broadcast_grad(Node<T>& n, const Matrix<T>& g) {
   Matrix<T>& into = n.has_grad ? reduced : n.grad;
   if (into.shape()[0] != rows || into.shape()[1] != cols) into.resize({rows, cols});
   into.fill(T(0));
-  for (std::size_t i = 0; i < grows; ++i) {
-    for (std::size_t j = 0; j < gcols; ++j) {
-      into(rows == 1 ? 0 : i, cols == 1 ? 0 : j) += g(i, j);
+  if (rows == 1 && cols == gcols) {  // a bias row: column sums, row after row, as below
+    T* out = into.data();
+    const T* in = g.data();
+    for (std::size_t i = 0; i < grows; ++i) {
+      for (std::size_t j = 0; j < gcols; ++j) out[j] += in[i * gcols + j];
+    }
+  } else {
+    for (std::size_t i = 0; i < grows; ++i) {
+      for (std::size_t j = 0; j < gcols; ++j) {
+        into(rows == 1 ? 0 : i, cols == 1 ? 0 : j) += g(i, j);
+      }
     }
   }
   if (n.has_grad) {
@@ -167,6 +175,8 @@ std::vector<std::shared_ptr<Node<T>>> topological_order(const std::shared_ptr<No
   const unsigned long long mark = next_visit_mark.fetch_add(1);
   std::vector<std::shared_ptr<Node<T>>> order;
   std::vector<std::pair<std::shared_ptr<Node<T>>, std::size_t>> stack;  // node, next parent
+  order.reserve(16);  // one allocation each for small graphs (a training step's) instead of
+  stack.reserve(16);  // one per doubling
   root->visit_mark = mark;
   stack.emplace_back(root, 0);
   while (!stack.empty()) {
@@ -400,13 +410,22 @@ void run_backward(const Var<T>& root_var, const Var<T>& seed, const BackwardPass
 
 }  // namespace detail
 
+namespace {
+
 template <class T>
-void Var<T>::backward(const Matrix<T>& seed, BackwardOptions options) const {
-  checked();
+detail::BackwardPass<T> pass_of(BackwardOptions options) {
   detail::BackwardPass<T> pass;
   pass.retain_graph = options.retain_graph;
   pass.create_graph = options.create_graph;
-  detail::run_backward(*this, Var<T>(Matrix<T>(seed)), pass);
+  return pass;
+}
+
+}  // namespace
+
+template <class T>
+void Var<T>::backward(const Matrix<T>& seed, BackwardOptions options) const {
+  checked();
+  detail::run_backward(*this, Var<T>(Matrix<T>(seed)), pass_of<T>(options));
 }
 
 template <class T>
@@ -418,7 +437,7 @@ void Var<T>::backward(BackwardOptions options) const {
         "scalar loss). Reduce it (e.g. sum/mean) or pass a seed of the same shape",
         shape_string(shape_of(root.value)), root.op));
   }
-  backward(Matrix<T>({{T(1)}}), options);
+  detail::run_backward(*this, Var<T>(Matrix<T>({{T(1)}})), pass_of<T>(options));  // one seed, not a copy
 }
 
 namespace detail {

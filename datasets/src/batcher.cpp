@@ -22,6 +22,39 @@ Batch<T> make_batch(const Dataset<T>& data, std::size_t rows) {
   return b;
 }
 
+// A hint to bring the cache line at `p` into the core's second-level cache. On x86-64 it is
+// the instruction itself: GCC treats __builtin_prefetch as free of side effects and deleted
+// the whole loop of prefetch_rows() below (measured: not one prefetch in the object file).
+inline void prefetch_line(const char* p) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  asm volatile("prefetcht1 %0" : : "m"(*p));
+#else
+  __builtin_prefetch(p, 0, 2);
+#endif
+}
+
+// Asks the CPU to bring `count` rows of `data` (inputs and targets) towards the core while
+// the caller trains on the current batch: next() calls it for the following batch. The
+// rows are scattered over the data set, which rarely fits in cache (MNIST's 50,000 inputs
+// are 157 MB in float32), so gathering them cold stalls on memory for most of the copy. A
+// prefetch is only a hint: nothing computed changes.
+template <class T>
+void prefetch_rows(const Dataset<T>& data, const std::size_t* rows, std::size_t count) {
+  const std::size_t in = data.input_size() * sizeof(T), out = data.target_size() * sizeof(T);
+  const char* x = reinterpret_cast<const char*>(data.inputs().data());
+  const char* y = reinterpret_cast<const char*>(data.targets().data());
+  constexpr std::size_t line = 64;  // bytes per cache line on x86-64 and most ARM cores
+  for (std::size_t k = 0; k < count; ++k) {
+    const char* first = x + rows[k] * in;
+    for (std::size_t offset = 0; offset < in; offset += line) prefetch_line(first + offset);
+    if (in > 0) prefetch_line(first + in - 1);
+    if (out > 0) {
+      prefetch_line(y + rows[k] * out);
+      prefetch_line(y + (rows[k] + 1) * out - 1);
+    }
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -75,6 +108,7 @@ Batch<T>* Batcher<T>::next() {
     if (!b.labels.empty()) b.labels[k] = data_->labels()[row];
   }
   position_ += b.size();
+  prefetch_rows(*data_, order_.data() + position_, std::min(batch_size_, n - position_));
   return &b;
 }
 

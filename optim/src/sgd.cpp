@@ -3,6 +3,36 @@
 #include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad {
+namespace {
+
+// w ← keep·w − η·g over n elements: the whole SGD step. xgrad is compiled for the baseline
+// x86-64 (SSE2), which does this 4 floats at a time; on x86-64 with GCC the loop is also
+// compiled for AVX2 (8 floats), which the loader picks where the CPU has it (an ifunc).
+// Not for AVX-512: GCC's AVX-512 target includes FMA and would contract keep·w − η·g into
+// one rounding; neither baseline nor AVX2 has FMA, so both round each product and the
+// difference, and the results are the same bits whichever runs.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+#define XGRAD_SGD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define XGRAD_SGD_CLONES
+#endif
+
+template <class T>
+inline __attribute__((always_inline)) void sgd_loop(T* w, const T* g, std::size_t n, T keep,
+                                                     T eta) {
+  for (std::size_t i = 0; i < n; ++i) w[i] = keep * w[i] - eta * g[i];
+}
+
+XGRAD_SGD_CLONES void sgd_kernel(float* w, const float* g, std::size_t n, float keep, float eta) {
+  sgd_loop(w, g, n, keep, eta);
+}
+
+XGRAD_SGD_CLONES void sgd_kernel(double* w, const double* g, std::size_t n, double keep,
+                                 double eta) {
+  sgd_loop(w, g, n, keep, eta);
+}
+
+}  // namespace
 
 template <class T>
 SGD<T>::SGD(std::vector<Parameter<T>> parameters, double learning_rate, WeightDecay decay)
@@ -10,11 +40,7 @@ SGD<T>::SGD(std::vector<Parameter<T>> parameters, double learning_rate, WeightDe
 
 template <class T>
 void SGD<T>::update(std::size_t, Matrix<T>& value, const Matrix<T>& grad, T keep) {
-  // A plain loop over raw pointers: the compiler vectorises it, and it is the whole step.
-  const T eta = static_cast<T>(this->learning_rate());
-  T* w = value.data();
-  const T* g = grad.data();
-  for (std::size_t i = 0, n = value.size(); i < n; ++i) w[i] = keep * w[i] - eta * g[i];
+  sgd_kernel(value.data(), grad.data(), value.size(), keep, static_cast<T>(this->learning_rate()));
 }
 
 #define XGRAD_INSTANTIATE(T) template class SGD<T>;

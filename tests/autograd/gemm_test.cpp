@@ -127,6 +127,18 @@ TEST(Gemm, kernel_is_chosen_by_shape) {
   EXPECT_FALSE(blas_info().kernels.empty());
 }
 
+// openblas_products() counts the products gemm() gives OpenBLAS, and only those.
+TEST(Gemm, openblas_products_counts_openblas_calls) {
+  const std::vector<float> a(20 * 30, 1.0f), b(30 * 40, 1.0f);
+  std::vector<float> c(20 * 40);
+  const std::size_t before = openblas_products();
+  gemm(false, false, 20, 40, 30, a.data(), 30, b.data(), 40, 0.0f, c.data(), 40, GemmKernel::openblas);
+  EXPECT_EQ(openblas_products(), before + 1);
+  gemm(false, false, 20, 40, 30, a.data(), 30, b.data(), 40, 0.0f, c.data(), 40);  // small
+  EXPECT_EQ(openblas_products(), before + (have_libxsmm() ? 1 : 2));
+  EXPECT_EQ(c[0], 30.0f);
+}
+
 // 40 SGD steps of a [784,30,10] sigmoid network with cross-entropy at batch 10 through linear
 // (and a matmul with an input that needs its gradient, for the G·Wᵀ product at full size):
 // the parameters after them, as raw bits.

@@ -16,7 +16,9 @@ struct BlasInfo {
   int threads = 1;      ///< threads BLAS may use
   /// Empty, or one line saying how to select a faster kernel when the one in use is older
   /// than the CPU supports (OpenBLAS 0.3.21 falls back to generic kernels on CPUs it does
-  /// not recognise; OPENBLAS_CORETYPE overrides its choice).
+  /// not recognise; OPENBLAS_CORETYPE overrides its choice). It concerns only the products
+  /// gemm() gives OpenBLAS: with libxsmm, those above kSmallGemmLimit (see
+  /// openblas_products() to tell whether a run had any).
   std::string advice;
   /// What runs the engine's matrix products, e.g. "libxsmm 1.17 (JIT for cpx) for m·n·k ≤
   /// 10000000, OpenBLAS 0.3.21 (Cooperlake) above", or only OpenBLAS when xgrad was built
@@ -71,6 +73,11 @@ template <class T>
 void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, const T* a,
           std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc,
           GemmKernel kernel = GemmKernel::automatic);
+
+/// Matrix products gemm() has handed to OpenBLAS so far in this process (all threads): 0
+/// when every product ran on libxsmm, in which case OpenBLAS's kernel choice (BlasInfo::advice)
+/// did not matter.
+std::size_t openblas_products();
 
 /// Lets BLAS use `threads` threads (at least 1) for the following calls.
 void set_blas_threads(int threads);
