@@ -19,6 +19,14 @@ inline constexpr const char* data_option_help =
     "directory with the MNIST IDX files (default: $XGRAD_DATA, else the checkout's "
     "data/mnist/, which scripts/get-mnist fills)";
 
+/// Adds --task-timeout SECONDS (default 0: no limit) to a program that farms its runs out
+/// under mpirun (Processes::set_task_timeout()).
+inline void add_task_timeout_option(CLI::App& app, double& seconds) {
+  app.add_option("--task-timeout", seconds,
+                 "under mpirun: end the job when one run takes longer than this many seconds (0 = no limit)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+}
+
 /// Parses the command line. Returns nothing to go on, or the status to exit with: 0 after
 /// printing --help, 2 after printing the error for an invalid flag on stderr.
 inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {

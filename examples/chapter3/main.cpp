@@ -152,9 +152,7 @@ int main(int argc, char** argv) {
   app.add_option("--dtype", o.dtype, "element type")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
   app.add_option("--threads", o.threads, "BLAS threads")->capture_default_str()->check(CLI::PositiveNumber);
   double task_timeout = 0;
-  app.add_option("--task-timeout", task_timeout,
-                 "under mpirun: end the job when one run takes longer than this many seconds (0 = no limit)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  add_task_timeout_option(app, task_timeout);
   if (const std::optional<int> status = parse_command_line(app, argc, argv)) return *status;
   processes.set_task_timeout(task_timeout);
   if (list) {

@@ -247,10 +247,6 @@ void copy_rows(const Matrix<T>& from, std::size_t first, std::size_t last, Matri
   std::copy_n(from.data() + first * width, (last - first) * width, to.data());
 }
 
-}  // namespace
-
-namespace {
-
 // `training`, after the checks that must come before a Batcher is made of it.
 template <class T>
 const Dataset<T>& checked_training(const Dataset<T>& training, const TrainOptions<T>& options) {
@@ -306,7 +302,7 @@ void Trainer<T>::apply_regularization(const Regularization& r) {
                          std::numeric_limits<double>::infinity());
   regularization_size_ = r.n ? r.n : training_.size();
   if (optimizer_.evaluates_objective()) {
-    l2_in_loss_ = l2_monitored_ = r.l2;  // no weight decay: the objective carries it
+    l2_in_loss_ = r.l2;  // no weight decay: the objective carries it
     return;
   }
   if (r.l2 > 0) {
@@ -320,7 +316,6 @@ void Trainer<T>::apply_regularization(const Regularization& r) {
     }
     optimizer_.set_weight_decay(wanted);
   }
-  l2_monitored_ = optimizer_.weight_decay().lambda;
 }
 
 template <class T>
@@ -447,7 +442,7 @@ bool Trainer<T>::train_pass(EpochStats& stats) {
 template <class T>
 void Trainer<T>::monitor(EpochStats& stats) {
   DataParallel<T>* const dp = data_parallel_;
-  const double lambda = l2_monitored_, l1 = options_.regularization.l1;
+  const double lambda = monitored_l2(), l1 = options_.regularization.l1;
   const auto start = std::chrono::steady_clock::now();
   const Monitor& m = options_.monitor;
   if (m.training_cost) {
@@ -501,7 +496,7 @@ bool Trainer<T>::run_epoch() {
             ? double(*stats.evaluation_correct) / double(stats.evaluation_size)
         : stats.training_cost
             ? *stats.training_cost
-            : total_cost_parallel(model_, cost_, training_, l2_monitored_,
+            : total_cost_parallel(model_, cost_, training_, monitored_l2(),
                                   options_.regularization.l1, data_parallel_);
     if (!options_.schedule->on_epoch_end(metric)) {
       history_.stop_reason = StopReason::schedule;

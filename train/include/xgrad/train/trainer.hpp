@@ -215,6 +215,8 @@ class Trainer {
  private:
   bool diverged(double cost, std::size_t batch);
   void apply_regularization(const Regularization& regularization);
+  // λ of the monitored total costs: the one in the loss, or else the optimizer's decay.
+  double monitored_l2() const { return l2_in_loss_ + optimizer_.weight_decay().lambda; }
 
   Module<T>& model_;
   const Cost& cost_;
@@ -224,7 +226,6 @@ class Trainer {
   DataParallel<T>* data_parallel_ = nullptr;  // null with one process
   std::size_t regularization_size_ = 0;       // n of λ/n and λ₁/n
   double l2_in_loss_ = 0;                     // λ added to the loss (no weight decay)
-  double l2_monitored_ = 0;                   // λ of the monitored total costs
   Batcher<T> batcher_;
   EarlyStopping early_stopping_;
   std::vector<Module<T>*> random_modules_;    // modules with a random_generator()
