@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "xgrad/autograd/memory.hpp"
+
 #include "byte_source.hpp"
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/errors.hpp"
@@ -159,6 +161,7 @@ Matrix<T> read_images(const std::string& path, std::size_t max_count) {
   Reader reader(path, Kind::images);
   const std::size_t n = std::min(max_count, reader.count());
   Matrix<T> out = xt::empty<T>({n, reader.item_size()});
+  advise_huge_pages(out.data(), out.size() * sizeof(T));  // before the first touch
   reader.read_scaled(out.data(), n);
   return out;
 }

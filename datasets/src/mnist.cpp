@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "xgrad/autograd/memory.hpp"
+
 #include "xgrad/autograd/dtypes.hpp"
 
 namespace xgrad::mnist {
@@ -55,6 +57,7 @@ std::size_t take(std::size_t wanted, std::size_t available, const char* what,
 template <class T>
 Dataset<T> read_examples(Pair& pair, std::size_t n) {
   Matrix<T> x = xt::empty<T>({n, pair.images.item_size()});
+  advise_huge_pages(x.data(), x.size() * sizeof(T));  // before the first touch
   pair.images.read_scaled(x.data(), n);
   std::vector<std::size_t> labels;
   idx::read_labels(pair.labels, n, num_classes, labels);

@@ -3,7 +3,11 @@
 // and the conventions each op's header states.
 
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <numeric>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -244,6 +248,31 @@ TEST(Conventions, fused_losses_average_over_rows_not_elements) {
 
 namespace xgrad {
 namespace {
+
+// Whether this Linux hands out transparent huge pages on request ("always" or "madvise").
+bool huge_pages_on_request() {
+  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string line;
+  return std::getline(f, line) && line.find("[never]") == std::string::npos;
+}
+
+TEST(Memory, advise_huge_pages_covers_the_whole_huge_pages_inside_a_buffer) {
+  EXPECT_FALSE(advise_huge_pages(nullptr, std::size_t(8) << 20));
+  std::vector<float> small(1000);
+  EXPECT_FALSE(advise_huge_pages(small.data(), small.size() * sizeof(float)));  // no whole 2 MiB page
+  std::vector<float> big;
+  big.reserve(std::size_t(3) << 20);  // 12 MiB, not yet touched
+  const bool advised = advise_huge_pages(big.data(), big.capacity() * sizeof(float));
+#if defined(__linux__)
+  if (huge_pages_on_request()) {
+    EXPECT_TRUE(advised);
+  }
+#else
+  EXPECT_FALSE(advised);
+#endif
+  big.assign(big.capacity(), 0.5f);  // the memory is filled and read as before
+  EXPECT_EQ(std::accumulate(big.begin(), big.end(), 0.0), 0.5 * double(big.size()));
+}
 
 TEST(Memory, reuse_large_buffers_takes_effect_with_glibc) {
 #if defined(XGRAD_TEST_ASAN)
