@@ -256,6 +256,20 @@ bool huge_pages_on_request() {
   return std::getline(f, line) && line.find("[never]") == std::string::npos;
 }
 
+// Whether some part of the brk heap carries MADV_HUGEPAGE ("hg" in /proc/self/smaps).
+bool heap_has_huge_page_advice() {
+  std::ifstream smaps("/proc/self/smaps");
+  bool in_heap = false;
+  for (std::string line; std::getline(smaps, line);) {
+    if (line.find("[heap]") != std::string::npos) in_heap = true;
+    if (in_heap && line.rfind("VmFlags:", 0) == 0) {
+      if ((line + " ").find(" hg ") != std::string::npos) return true;
+      in_heap = false;
+    }
+  }
+  return false;
+}
+
 TEST(Memory, advise_huge_pages_covers_the_whole_huge_pages_inside_a_buffer) {
   EXPECT_FALSE(advise_huge_pages(nullptr, std::size_t(8) << 20));
   std::vector<float> small(1000);
@@ -280,6 +294,9 @@ TEST(Memory, reuse_large_buffers_takes_effect_with_glibc) {
   EXPECT_FALSE(reuse_large_buffers());
 #elif defined(__GLIBC__)
   EXPECT_TRUE(reuse_large_buffers());
+  if (huge_pages_on_request()) {
+    EXPECT_TRUE(heap_has_huge_page_advice());  // its first ~96 MiB, for cheap page faults
+  }
   // Still allocates and frees as before.
   const Vard big(Matrix<double>(xt::ones<double>({1000, 1000})), true);
   sum(big * 2.0).backward();
