@@ -1,9 +1,12 @@
 // xgrad-floor: the graph-free lower bound for training speed. A hand-written loop doing
 // exactly the GEMMs and element-wise work of one SGD epoch of a sigmoid network with
-// cross-entropy cost and the book's L2 weight decay — no graph, no allocation per batch.
-// bench/compare runs it next to xgrad and PyTorch on the same data. Its GEMMs go through
-// xgrad::gemm(), the engine's own dispatch (libxsmm for small products, OpenBLAS for large),
-// so that xgrad / floor measures the work outside the GEMMs.
+// cross-entropy cost and the book's L2 weight decay — no graph, no modules, no loss value,
+// no allocation per batch — over the same data pipeline and kernels as xgrad: batches from
+// xgrad's Batcher (its gather and prefetching), products through xgrad::gemm() (libxsmm for
+// small products, OpenBLAS for large), float32 sigmoid through the engine's vectorised
+// kernel, an update loop compiled for AVX2 like SGD's. So xgrad / floor measures what the
+// graph, the modules and the trainer cost, not differences between kernels.
+// bench/compare runs it next to xgrad and PyTorch on the same data.
 //
 //   xgrad-floor --data FILE --sizes 784,30,10 --batch 10 --epochs 1 --dtype f32
 //
@@ -23,6 +26,10 @@
 #include <fmt/format.h>
 
 #include <xgrad/autograd/blas.hpp>
+#include <xgrad/autograd/memory.hpp>
+#include <xgrad/datasets/batcher.hpp>
+
+#include "vector_math.hpp"  // the engine's float32 sigmoid (autograd/src)
 
 namespace {
 
@@ -35,13 +42,9 @@ void gemm(bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda, c
               std::size_t(ldb), beta, c, std::size_t(ldc));
 }
 
-struct Data {
-  std::size_t n = 0, width = 0;
-  std::vector<float> pixels;
-  std::vector<unsigned char> labels;
-};
-
-Data read_data(const std::string& path, std::size_t width) {
+// The examples of `path` as an xgrad Dataset of T (float32 on disk).
+template <class T>
+xgrad::Dataset<T> read_data(const std::string& path, std::size_t width) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw std::runtime_error("cannot open " + path);
   const auto bytes = static_cast<std::size_t>(in.tellg());
@@ -50,21 +53,39 @@ Data read_data(const std::string& path, std::size_t width) {
     throw std::runtime_error(fmt::format("{}: {} bytes is not a whole number of {}-byte examples",
                                          path, bytes, per_example));
   }
-  Data d;
-  d.n = bytes / per_example;
-  d.width = width;
-  d.pixels.resize(d.n * width);
-  d.labels.resize(d.n);
+  const std::size_t n = bytes / per_example;
+  std::vector<float> pixels(n * width);
+  std::vector<unsigned char> labels(n);
   in.seekg(0);
-  in.read(reinterpret_cast<char*>(d.pixels.data()), static_cast<std::streamsize>(d.n * width * 4));
-  in.read(reinterpret_cast<char*>(d.labels.data()), static_cast<std::streamsize>(d.n));
-  return d;
+  in.read(reinterpret_cast<char*>(pixels.data()), static_cast<std::streamsize>(n * width * 4));
+  in.read(reinterpret_cast<char*>(labels.data()), static_cast<std::streamsize>(n));
+  xgrad::Matrix<T> x = xt::empty<T>({n, width});
+  xgrad::advise_huge_pages(x.data(), x.size() * sizeof(T));  // as xgrad's MNIST reader
+  std::copy(pixels.begin(), pixels.end(), x.data());
+  return xgrad::Dataset<T>::classification(std::move(x), {labels.begin(), labels.end()}, 10);
+}
+
+// a ← σ(a), in place: the engine's kernel for float32, libm's exp for float64 (as xgrad).
+void sigmoid_in_place(std::vector<float>& a) { xgrad::detail::sigmoid(a.data(), a.data(), a.size()); }
+void sigmoid_in_place(std::vector<double>& a) {
+  for (auto& v : a) v = 1 / (1 + std::exp(-v));
+}
+
+// w ← keep·w − η·g, compiled for AVX2 too, as SGD's update (optim/src/sgd.cpp).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+#define FLOOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define FLOOR_CLONES
+#endif
+template <class T>
+FLOOR_CLONES void update(T* w, const T* g, std::size_t n, T keep, T eta) {
+  for (std::size_t i = 0; i < n; ++i) w[i] = keep * w[i] - eta * g[i];
 }
 
 template <class T>
-double run(const Data& data, const std::vector<std::size_t>& sizes, std::size_t batch,
-           int epochs, T eta, T lambda) {
-  const std::size_t layers = sizes.size() - 1, n = data.n;
+double run(const xgrad::Dataset<T>& data, const std::vector<std::size_t>& sizes,
+           std::size_t batch, int epochs, T eta, T lambda) {
+  const std::size_t layers = sizes.size() - 1, n = data.size();
   std::mt19937_64 rng(1);
   std::vector<std::vector<T>> w(layers), b(layers), dw(layers), db(layers), a(layers + 1),
       delta(layers);
@@ -76,39 +97,33 @@ double run(const Data& data, const std::vector<std::size_t>& sizes, std::size_t 
     dw[l].resize(w[l].size());
     db[l].resize(b[l].size());
   }
-  for (std::size_t l = 0; l <= layers; ++l) a[l].resize(batch * sizes[l]);
+  for (std::size_t l = 1; l <= layers; ++l) a[l].resize(batch * sizes[l]);
   for (std::size_t l = 0; l < layers; ++l) delta[l].resize(batch * sizes[l + 1]);
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
   const T decay = T(1) - eta * lambda / T(n);
+  xgrad::Batcher<T> batcher(data, batch, 1);
 
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    for (std::size_t first = 0; first + batch <= n; first += batch) {
-      const int m = static_cast<int>(batch);
-      for (std::size_t i = 0; i < batch; ++i) {  // gather the batch
-        const float* src = &data.pixels[order[first + i] * data.width];
-        std::copy(src, src + data.width, &a[0][i * data.width]);
-      }
+    while (const xgrad::Batch<T>* mini = batcher.next()) {
+      const int m = static_cast<int>(mini->size());
+      const T* x = mini->inputs.data();
       for (std::size_t l = 0; l < layers; ++l) {  // forward: a = σ(a_prev·W + b)
         const int in = static_cast<int>(sizes[l]), out = static_cast<int>(sizes[l + 1]);
+        a[l + 1].resize(std::size_t(m) * std::size_t(out));
         for (int i = 0; i < m; ++i) std::copy(b[l].begin(), b[l].end(), &a[l + 1][i * out]);
-        gemm(false, false, m, out, in, T(1), a[l].data(), in, w[l].data(), out, T(1),
-             a[l + 1].data(), out);
-        for (auto& v : a[l + 1]) v = T(1) / (T(1) + std::exp(-v));
+        gemm(false, false, m, out, in, T(1), l == 0 ? x : a[l].data(), in, w[l].data(), out,
+             T(1), a[l + 1].data(), out);
+        sigmoid_in_place(a[l + 1]);
       }
-      const std::size_t classes = sizes.back();
-      for (std::size_t i = 0; i < batch; ++i) {  // δ^L = (a − y)/m for cross-entropy
-        for (std::size_t j = 0; j < classes; ++j) {
-          const T y = data.labels[order[first + i]] == j ? T(1) : T(0);
-          delta[layers - 1][i * classes + j] = (a[layers][i * classes + j] - y) / T(m);
-        }
+      // δ^L = (a − y)/m for cross-entropy
+      const T* y = mini->targets.data();
+      for (std::size_t k = 0; k < a[layers].size(); ++k) {
+        delta[layers - 1][k] = (a[layers][k] - y[k]) / T(m);
       }
       for (std::size_t l = layers; l-- > 0;) {  // backward
         const int in = static_cast<int>(sizes[l]), out = static_cast<int>(sizes[l + 1]);
-        gemm(true, false, in, out, m, T(1), a[l].data(), in, delta[l].data(), out, T(0),
-             dw[l].data(), out);
+        gemm(true, false, in, out, m, T(1), l == 0 ? x : a[l].data(), in, delta[l].data(), out,
+             T(0), dw[l].data(), out);
         std::fill(db[l].begin(), db[l].end(), T(0));
         for (int i = 0; i < m; ++i) {
           for (int j = 0; j < out; ++j) db[l][j] += delta[l][i * out + j];
@@ -116,12 +131,12 @@ double run(const Data& data, const std::vector<std::size_t>& sizes, std::size_t 
         if (l > 0) {
           gemm(false, true, m, in, out, T(1), delta[l].data(), out, w[l].data(), out, T(0),
                delta[l - 1].data(), in);
-          for (std::size_t k = 0; k < delta[l - 1].size(); ++k) {
+          for (std::size_t k = 0; k < std::size_t(m) * std::size_t(in); ++k) {
             delta[l - 1][k] *= a[l][k] * (T(1) - a[l][k]);
           }
         }
-        for (std::size_t k = 0; k < w[l].size(); ++k) w[l][k] = decay * w[l][k] - eta * dw[l][k];
-        for (std::size_t k = 0; k < b[l].size(); ++k) b[l][k] -= eta * db[l][k];
+        update(w[l].data(), dw[l].data(), w[l].size(), decay, eta);
+        update(b[l].data(), db[l].data(), b[l].size(), T(1), eta);
       }
     }
   }
@@ -131,17 +146,18 @@ double run(const Data& data, const std::vector<std::size_t>& sizes, std::size_t 
   std::size_t correct = 0;
   std::vector<T> act(sizes[0]), next;
   for (std::size_t e = 0; e < n; ++e) {
-    act.assign(&data.pixels[e * data.width], &data.pixels[(e + 1) * data.width]);
+    const T* row = data.inputs().data() + e * sizes[0];
+    act.assign(row, row + sizes[0]);
     for (std::size_t l = 0; l < layers; ++l) {
       next.assign(b[l].begin(), b[l].end());
       gemm(false, false, 1, static_cast<int>(sizes[l + 1]), static_cast<int>(sizes[l]), T(1),
            act.data(), static_cast<int>(sizes[l]), w[l].data(), static_cast<int>(sizes[l + 1]),
            T(1), next.data(), static_cast<int>(sizes[l + 1]));
-      for (auto& v : next) v = T(1) / (T(1) + std::exp(-v));
+      sigmoid_in_place(next);
       act.swap(next);
     }
     correct += static_cast<std::size_t>(std::max_element(act.begin(), act.end()) - act.begin()) ==
-               data.labels[e];
+               data.labels()[e];
   }
   fmt::print("floor: training accuracy after {} epoch(s): {:.2f}%\n", epochs,
              100.0 * double(correct) / double(n));
@@ -171,12 +187,22 @@ int main(int argc, char** argv) {
       sizes.push_back(std::stoul(sizes_text.substr(pos, comma - pos)));
       pos = comma + 1;
     }
-    const Data data = read_data(path, sizes.front());
-    const double seconds = dtype == "f32"
-        ? run<float>(data, sizes, batch, epochs, float(eta), float(lambda))
-        : run<double>(data, sizes, batch, epochs, eta, lambda);
-    fmt::print("floor: {:.4f} s per epoch ({} examples, batch {}, {})\n", seconds, data.n, batch,
-               dtype);
+    // Starts the kernels' libraries before the clock, as xgrad-mnist does when it prints
+    // this line (libxsmm's first dispatch otherwise initialises it inside the first epoch).
+    fmt::print("BLAS: {}\n", xgrad::blas_info().kernels);
+    std::size_t examples = 0;
+    double seconds = 0;
+    if (dtype == "f32") {
+      const xgrad::Dataset<float> data = read_data<float>(path, sizes.front());
+      examples = data.size();
+      seconds = run<float>(data, sizes, batch, epochs, float(eta), float(lambda));
+    } else {
+      const xgrad::Dataset<double> data = read_data<double>(path, sizes.front());
+      examples = data.size();
+      seconds = run<double>(data, sizes, batch, epochs, eta, lambda);
+    }
+    fmt::print("floor: {:.4f} s per epoch ({} examples, batch {}, {})\n", seconds, examples,
+               batch, dtype);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 1;
