@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include <xgrad/xgrad.hpp>
 
@@ -62,6 +63,26 @@ TEST(SGD, decoupled_weight_decay_touches_weights_only) {
   sgd.step();
   EXPECT_TRUE(near(params[0].var.value(), Matrix<double>((1.0 - 0.5 * 2.0 / 10) * w0), 1e-15));
   EXPECT_EQ(params[1].var.value(), b0);
+}
+
+// The update is keep·w − η·g with each product rounded, not fused: whichever vector width
+// the CPU runs it at (SSE2, AVX2, AVX-512, see sgd.cpp), the bits are those of plain scalar
+// float arithmetic. 1,000 weights cover the vector loop and its remainder.
+TEST(SGD, weight_decay_update_rounds_each_product_in_float32) {
+  Matrix<float> w0 = xt::empty<float>({std::size_t(1), std::size_t(1003)});
+  Matrix<float> g = w0;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> uniform(-3.0f, 3.0f);
+  for (std::size_t k = 0; k < w0.size(); ++k) w0.flat(k) = uniform(rng), g.flat(k) = uniform(rng);
+  const Varf w(w0, true);
+  SGD<float> sgd({Parameter<float>{"w", w, ParameterKind::weight}}, 0.37, WeightDecay{3.0, 7});
+  w.set_grad(g);
+  sgd.step();
+  const volatile float keep = static_cast<float>(1.0 - 0.37 * 3.0 / 7.0), eta = 0.37f;
+  for (std::size_t k = 0; k < w0.size(); ++k) {
+    const volatile float decayed = keep * w0.flat(k), moved = eta * g.flat(k);
+    ASSERT_EQ(w.value().flat(k), decayed - moved) << "weight " << k;
+  }
 }
 
 TEST(Optimizer, missing_gradient_throws_before_changing_anything) {
