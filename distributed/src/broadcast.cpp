@@ -16,10 +16,15 @@ void broadcast_parameters(Module<T>& module, const Communicator& comm, int root)
   struct Slot {
     std::string name;
     Var<T> var;
+    const char* kind;  // "parameter" or "buffer", for the messages
   };
   std::vector<Slot> parameters;
-  for (const Parameter<T>& p : module.parameters()) parameters.push_back({p.name, p.var});
-  for (const Buffer<T>& b : module.buffers()) parameters.push_back({b.name, b.var});
+  for (const Parameter<T>& p : module.parameters()) parameters.push_back({p.name, p.var, "parameter"});
+  std::size_t buffers = 0;
+  for (const Buffer<T>& b : module.buffers()) {
+    parameters.push_back({b.name, b.var, "buffer"});
+    ++buffers;
+  }
   // The root's structure (count, then every shape) first, so that a different model on some
   // rank is an error on every rank rather than a mismatched broadcast.
   std::vector<double> shapes{double(parameters.size())};
@@ -34,13 +39,14 @@ void broadcast_parameters(Module<T>& module, const Communicator& comm, int root)
   comm.broadcast(root_shapes.data(), root_shapes.size(), root);
   std::string mismatch;
   if (root_shapes.size() != shapes.size()) {
-    mismatch = fmt::format("{} parameters here, {} on rank {}", parameters.size(), count[0], root);
+    mismatch = fmt::format("{} parameters and buffers here ({} buffers), {} on rank {}",
+                           parameters.size(), buffers, count[0], root);
   } else {
     for (std::size_t i = 0; i < parameters.size() && mismatch.empty(); ++i) {
       if (root_shapes[1 + 2 * i] != shapes[1 + 2 * i] ||
           root_shapes[2 + 2 * i] != shapes[2 + 2 * i]) {
-        mismatch = fmt::format("parameter '{}' is ({}, {}) here, ({}, {}) on rank {}",
-                               parameters[i].name, shapes[1 + 2 * i], shapes[2 + 2 * i],
+        mismatch = fmt::format("{} '{}' is ({}, {}) here, ({}, {}) on rank {}",
+                               parameters[i].kind, parameters[i].name, shapes[1 + 2 * i], shapes[2 + 2 * i],
                                root_shapes[1 + 2 * i], root_shapes[2 + 2 * i], root);
       }
     }
