@@ -5,10 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "xgrad/autograd/memory.hpp"
-
 #include "byte_source.hpp"
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/memory.hpp"
 #include "xgrad/autograd/errors.hpp"
 
 namespace xgrad::idx {

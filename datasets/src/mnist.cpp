@@ -4,9 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "xgrad/autograd/memory.hpp"
-
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/memory.hpp"
 
 namespace xgrad::mnist {
 namespace {

@@ -19,7 +19,9 @@ void broadcast_parameters(Module<T>& module, const Communicator& comm, int root)
     const char* kind;  // "parameter" or "buffer", for the messages
   };
   std::vector<Slot> parameters;
-  for (const Parameter<T>& p : module.parameters()) parameters.push_back({p.name, p.var, "parameter"});
+  for (const Parameter<T>& p : module.parameters()) {
+    parameters.push_back({p.name, p.var, "parameter"});
+  }
   std::size_t buffers = 0;
   for (const Buffer<T>& b : module.buffers()) {
     parameters.push_back({b.name, b.var, "buffer"});
@@ -46,8 +48,9 @@ void broadcast_parameters(Module<T>& module, const Communicator& comm, int root)
       if (root_shapes[1 + 2 * i] != shapes[1 + 2 * i] ||
           root_shapes[2 + 2 * i] != shapes[2 + 2 * i]) {
         mismatch = fmt::format("{} '{}' is ({}, {}) here, ({}, {}) on rank {}",
-                               parameters[i].kind, parameters[i].name, shapes[1 + 2 * i], shapes[2 + 2 * i],
-                               root_shapes[1 + 2 * i], root_shapes[2 + 2 * i], root);
+                               parameters[i].kind, parameters[i].name, shapes[1 + 2 * i],
+                               shapes[2 + 2 * i], root_shapes[1 + 2 * i],
+                               root_shapes[2 + 2 * i], root);
       }
     }
   }
