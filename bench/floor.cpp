@@ -4,8 +4,9 @@
 // no allocation per batch — over the same data pipeline and kernels as xgrad: batches from
 // xgrad's Batcher (its gather and prefetching), products through xgrad::gemm() (libxsmm for
 // small products, OpenBLAS for large), float32 sigmoid through the engine's vectorised
-// kernel, an update loop compiled for AVX2 like SGD's. So xgrad / floor measures what the
-// graph, the modules and the trainer cost, not differences between kernels.
+// kernel, an update loop also compiled for AVX2 (SGD's has an AVX-512 clone besides, worth
+// 1–3% per step, within noise). So xgrad / floor measures what the graph, the modules and
+// the trainer cost, not differences between kernels.
 // bench/compare runs it next to xgrad and PyTorch on the same data.
 //
 //   xgrad-floor --data FILE --sizes 784,30,10 --batch 10 --epochs 1 --dtype f32
@@ -71,7 +72,7 @@ void sigmoid_in_place(std::vector<double>& a) {
   for (auto& v : a) v = 1 / (1 + std::exp(-v));
 }
 
-// w ← keep·w − η·g, compiled for AVX2 too, as SGD's update (optim/src/sgd.cpp).
+// w ← keep·w − η·g, compiled for AVX2 too, as SGD's update (optim/src/sgd.cpp) is.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
 #define FLOOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else

@@ -156,13 +156,17 @@ void Reader::skip(std::size_t items) {
 }
 
 template <class T>
-Matrix<T> read_images(const std::string& path, std::size_t max_count) {
-  Reader reader(path, Kind::images);
-  const std::size_t n = std::min(max_count, reader.count());
+Matrix<T> read_images(Reader& reader, std::size_t n) {
   Matrix<T> out = xt::empty<T>({n, reader.item_size()});
   advise_huge_pages(out.data(), out.size() * sizeof(T));  // before the first touch
   reader.read_scaled(out.data(), n);
   return out;
+}
+
+template <class T>
+Matrix<T> read_images(const std::string& path, std::size_t max_count) {
+  Reader reader(path, Kind::images);
+  return read_images<T>(reader, std::min(max_count, reader.count()));
 }
 
 void read_labels(Reader& reader, std::size_t n, std::size_t num_classes,
@@ -194,6 +198,7 @@ std::vector<std::size_t> read_labels(const std::string& path, std::size_t num_cl
 
 #define XGRAD_INSTANTIATE(T)                                             \
   template void Reader::read_scaled<T>(T*, std::size_t);                 \
+  template Matrix<T> read_images<T>(Reader&, std::size_t);              \
   template Matrix<T> read_images<T>(const std::string&, std::size_t);
 XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
 #undef XGRAD_INSTANTIATE

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
-#include "xgrad/autograd/memory.hpp"
 
 namespace xgrad::mnist {
 namespace {
@@ -55,9 +54,7 @@ std::size_t take(std::size_t wanted, std::size_t available, const char* what,
 // The next n examples of `pair`.
 template <class T>
 Dataset<T> read_examples(Pair& pair, std::size_t n) {
-  Matrix<T> x = xt::empty<T>({n, pair.images.item_size()});
-  advise_huge_pages(x.data(), x.size() * sizeof(T));  // before the first touch
-  pair.images.read_scaled(x.data(), n);
+  Matrix<T> x = idx::read_images<T>(pair.images, n);
   std::vector<std::size_t> labels;
   idx::read_labels(pair.labels, n, num_classes, labels);
   return Dataset<T>::classification(std::move(x), std::move(labels), num_classes);

@@ -22,11 +22,8 @@ void broadcast_parameters(Module<T>& module, const Communicator& comm, int root)
   for (const Parameter<T>& p : module.parameters()) {
     parameters.push_back({p.name, p.var, "parameter"});
   }
-  std::size_t buffers = 0;
-  for (const Buffer<T>& b : module.buffers()) {
-    parameters.push_back({b.name, b.var, "buffer"});
-    ++buffers;
-  }
+  const std::vector<Buffer<T>> buffers = module.buffers();
+  for (const Buffer<T>& b : buffers) parameters.push_back({b.name, b.var, "buffer"});
   // The root's structure (count, then every shape) first, so that a different model on some
   // rank is an error on every rank rather than a mismatched broadcast.
   std::vector<double> shapes{double(parameters.size())};
@@ -42,7 +39,7 @@ void broadcast_parameters(Module<T>& module, const Communicator& comm, int root)
   std::string mismatch;
   if (root_shapes.size() != shapes.size()) {
     mismatch = fmt::format("{} parameters and buffers here ({} buffers), {} on rank {}",
-                           parameters.size(), buffers, count[0], root);
+                           parameters.size(), buffers.size(), count[0], root);
   } else {
     for (std::size_t i = 0; i < parameters.size() && mismatch.empty(); ++i) {
       if (root_shapes[1 + 2 * i] != shapes[1 + 2 * i] ||

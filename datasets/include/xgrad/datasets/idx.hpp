@@ -97,6 +97,12 @@ Matrix<T> read_images(const std::string& path, std::size_t max_count = all_items
 std::vector<std::size_t> read_labels(const std::string& path, std::size_t num_classes = 10,
                                      std::size_t max_count = all_items);
 
+/// The next `n` images of `reader` as an (n × rows·cols) matrix with pixels byte / 255, read
+/// into memory advised for huge pages (advise_huge_pages(): a data set is large and filled
+/// once). Throws std::out_of_range when fewer than `n` remain.
+template <class T>
+Matrix<T> read_images(Reader& reader, std::size_t n);
+
 /// Reads the next `n` labels of `reader` into out (appending), checking each is below
 /// `num_classes`.
 void read_labels(Reader& reader, std::size_t n, std::size_t num_classes,
