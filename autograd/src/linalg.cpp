@@ -27,6 +27,14 @@ void gemm_into(const Matrix<T>& a, bool trans_a, const Matrix<T>& b, bool trans_
 template <class T>
 void gemm_into_grad(Node<T>& dst, const Matrix<T>& a, bool trans_a, const Matrix<T>& b,
                     bool trans_b) {
+  if (dst.accepts_factored_grad && trans_a && !trans_b && !dst.has_grad && dst.is_leaf()) {
+    dst.grad_left = a;  // Aᵀ·B kept as its factors (Var::accept_factored_grad()); the
+    dst.grad_right = b;  // buffers are reused from step to step
+    dst.grad_factored = true;
+    dst.has_grad = true;
+    return;
+  }
+  materialize_grad(dst);
   if (!dst.has_grad && dst.grad.shape() != dst.value.shape()) dst.grad.resize(dst.value.shape());
   gemm_into(a, trans_a, b, trans_b, dst.has_grad ? T(1) : T(0), dst.grad);  // k = 0 gives 0
   dst.has_grad = true;

@@ -38,6 +38,7 @@ Var<T> scaled_sum_all(const Var<T>& a, T scale, const char* op) {
   return detail::make_result<T>(std::move(out), op, {&a}, [scale](Node<T>& self) {
     Node<T>& x = *self.parents[0];
     const T g = self.grad(0, 0) * scale;
+    materialize_grad(x);
     if (x.has_grad) {
       x.grad += g;
     } else {

@@ -7,6 +7,7 @@
 
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/arithmetic.hpp"
+#include "xgrad/autograd/blas.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/autograd/reduction.hpp"
 
@@ -27,8 +28,24 @@ Node<T>::~Node() {
   }
 }
 
+namespace detail {
+
+template <class T>
+void multiply_grad_factors(Node<T>& n) {
+  const std::size_t m = n.grad_left.shape()[0];
+  const std::size_t rows = n.value.shape()[0], cols = n.value.shape()[1];
+  if (n.grad.shape() != n.value.shape()) n.grad.resize(n.value.shape());
+  gemm(true, false, rows, cols, m, n.grad_left.data(), std::max<std::size_t>(1, rows),
+       n.grad_right.data(), std::max<std::size_t>(1, cols), T(0), n.grad.data(),
+       std::max<std::size_t>(1, cols));
+  n.grad_factored = false;
+}
+
+}  // namespace detail
+
 template <class T>
 void accumulate_broadcast_grad(Node<T>& n, const Matrix<T>& g) {
+  materialize_grad(n);
   const std::size_t rows = n.value.shape()[0], cols = n.value.shape()[1];
   const std::size_t grows = g.shape()[0], gcols = g.shape()[1];
   if (rows == grows && cols == gcols) {
@@ -86,7 +103,7 @@ bool Var<T>::has_grad() const {
 
 template <class T>
 const Matrix<T>& Var<T>::grad() const {
-  const Node<T>& n = checked();
+  Node<T>& n = checked();
   if (!has_grad()) {
     throw GraphError(fmt::format(
         "grad(): this Var ({} {}) has no gradient: {}", n.op, shape_string(shape_of(n.value)),
@@ -95,6 +112,7 @@ const Matrix<T>& Var<T>::grad() const {
         : n.retains_grad ? "backward() has not reached it since retain_grad() or zero_grad()"
                          : "non-leaf gradients are kept only after retain_grad()"));
   }
+  materialize_grad(n);
   return n.is_leaf() ? n.grad : n.retained_grad;
 }
 
@@ -114,10 +132,26 @@ void Var<T>::set_grad(Matrix<T> g) const {
   if (n.is_leaf()) {
     n.grad = std::move(g);
     n.has_grad = true;
+    n.grad_factored = false;
   } else {
     n.retained_grad = std::move(g);
     n.has_retained_grad = true;
   }
+}
+
+template <class T>
+const Var<T>& Var<T>::accept_factored_grad(bool on) const {
+  Node<T>& n = checked();
+  if (!on) materialize_grad(n);
+  n.accepts_factored_grad = on;
+  return *this;
+}
+
+template <class T>
+std::pair<const Matrix<T>*, const Matrix<T>*> Var<T>::grad_factors() const {
+  const Node<T>& n = checked();
+  if (!n.grad_factored) return {nullptr, nullptr};
+  return {&n.grad_left, &n.grad_right};
 }
 
 template <class T>
@@ -153,6 +187,7 @@ template <class T>
 void Var<T>::zero_grad() const {
   Node<T>& n = checked();
   n.has_grad = false;
+  n.grad_factored = false;
   n.has_retained_grad = false;
   n.retained_grad = Matrix<T>();
   n.grad_graph.reset();
@@ -320,6 +355,7 @@ void run_backward(const Var<T>& root_var, const Var<T>& seed, const BackwardPass
     if (!n->is_leaf()) {
       n->has_grad = false;
     } else if (pass.capture) {
+      materialize_grad(*n);  // this pass's own gradient may come as factors
       set_aside.push_back({std::move(n->grad), n->has_grad});
       n->grad = Matrix<T>();
       n->has_grad = false;
@@ -337,6 +373,7 @@ void run_backward(const Var<T>& root_var, const Var<T>& seed, const BackwardPass
   };
   const auto take = [&](Node<T>& n, Var<T>* into) {
     if (graph ? !n.pass_grad_graph : !n.has_grad) return;
+    materialize_grad(n);
     *into = graph ? Var<T>(n.pass_grad_graph) : Var<T>(Matrix<T>(n.grad));
   };
 
@@ -391,9 +428,11 @@ void run_backward(const Var<T>& root_var, const Var<T>& seed, const BackwardPass
     if (pass.capture) {
       if (Var<T>* into = captured(&n)) take(n, into);
       n.grad = std::move(set_aside[aside].grad);
+      n.grad_factored = false;
       n.has_grad = set_aside[aside].has_grad;
       ++aside;
     } else if (graph && n.pass_grad_graph) {
+      materialize_grad(n);
       const Var<T> g(n.pass_grad_graph);
       if (n.grad_graph) {
         n.grad_graph = add(Var<T>(n.grad_graph), g).node();
@@ -471,6 +510,7 @@ Var<T> make_result(Matrix<T>&& value, const char* op, std::initializer_list<cons
   template struct Node<T>;                                                                 \
   template class Var<T>;                                                                   \
   template void accumulate_broadcast_grad<T>(Node<T>&, const Matrix<T>&);                  \
+  template void detail::multiply_grad_factors<T>(Node<T>&);                                \
   template Var<T> detail::make_result<T>(Matrix<T>&&, const char*,                         \
                                          std::initializer_list<const Var<T>*>,             \
                                          std::function<void(Node<T>&)>, GradFunction<T>); \

@@ -82,7 +82,10 @@ void Optimizer<T>::step() {
   for (std::size_t k = 0; k < parameters_.size(); ++k) {
     const Parameter<T>& p = parameters_[k];
     if (!p.var.requires_grad()) continue;
-    update(k, p.var.mutable_value(), p.var.grad(), p.is_weight() ? keep : T(1));
+    const T keep_k = p.is_weight() ? keep : T(1);
+    const auto [left, right] = p.var.grad_factors();
+    if (left && update_from_factors(k, p.var.mutable_value(), *left, *right, keep_k)) continue;
+    update(k, p.var.mutable_value(), p.var.grad(), keep_k);
   }
 }
 
@@ -106,6 +109,12 @@ void Optimizer<T>::require_objective() const {
 template <class T>
 void Optimizer<T>::update(std::size_t, Matrix<T>&, const Matrix<T>&, T) {
   require_objective();
+}
+
+template <class T>
+bool Optimizer<T>::update_from_factors(std::size_t, Matrix<T>&, const Matrix<T>&,
+                                       const Matrix<T>&, T) {
+  return false;
 }
 
 template <class T>

@@ -1,6 +1,7 @@
 #include "xgrad/optim/sgd.hpp"
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "outer_product_update.hpp"
 
 namespace xgrad {
 namespace {
@@ -38,11 +39,26 @@ XGRAD_SGD_CLONES void sgd_kernel(double* w, const double* g, std::size_t n, doub
 
 template <class T>
 SGD<T>::SGD(std::vector<Parameter<T>> parameters, double learning_rate, WeightDecay decay)
-    : Optimizer<T>("SGD", std::move(parameters), learning_rate, decay) {}
+    : Optimizer<T>("SGD", std::move(parameters), learning_rate, decay) {
+  // The weight gradients of dense layers may then stay as factors (update_from_factors()).
+  if (detail::outer_product_update_available()) {
+    for (const Parameter<T>& p : this->parameters()) p.var.accept_factored_grad();
+  }
+}
 
 template <class T>
 void SGD<T>::update(std::size_t, Matrix<T>& value, const Matrix<T>& grad, T keep) {
   sgd_kernel(value.data(), grad.data(), value.size(), keep, static_cast<T>(this->learning_rate()));
+}
+
+template <class T>
+bool SGD<T>::update_from_factors(std::size_t, Matrix<T>& value, const Matrix<T>& left,
+                                 const Matrix<T>& right, T keep) {
+  // value (k × n) ← keep·value − η·leftᵀ·right, left m × k and right m × n.
+  detail::outer_product_update(value.data(), value.shape()[0], value.shape()[1], left.data(),
+                               right.data(), left.shape()[0], keep,
+                               static_cast<T>(this->learning_rate()));
+  return true;
 }
 
 #define XGRAD_INSTANTIATE(T) template class SGD<T>;

@@ -207,11 +207,13 @@ TEST(Book, Eq107_108_MomentumStep) {
 }
 
 TEST(Book, Eq107_108_MomentumZeroIsPlainSgd) {
-  // μ = 0: v' = −η∇C and w' = w + v' — bit for bit the SGD step.
+  // μ = 0: v' = −η∇C and w' = w + v' — bit for bit the SGD step, when SGD is given the
+  // gradient as a matrix (its update from a factored gradient rounds differently: SGD tests).
   const RegularizedCase c;
   Sequential<double> a = to_sequential(c.ref), b = to_sequential(c.ref);
   Momentum<double> momentum(a.parameters(), c.eta, 0.0);
   SGD<double> sgd(b.parameters(), c.eta);
+  for (const Parameter<double>& p : b.parameters()) p.var.accept_factored_grad(false);
   for (int step = 0; step < 3; ++step) {
     momentum.zero_grad();
     sgd.zero_grad();

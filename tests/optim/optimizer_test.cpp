@@ -85,6 +85,87 @@ TEST(SGD, weight_decay_update_rounds_each_product_in_float32) {
   }
 }
 
+// SGD's update from a weight gradient kept as factors, xᵀ·G (Var::accept_factored_grad()):
+// w ← keep·w, then minus x[p][i]·(η·G[p][j]) for each row p in order, each term fused into one
+// rounding. Shapes cover every strip width of the kernel (1–3 vectors, full and partial) and
+// row counts that leave remainders.
+template <class T>
+void check_factored_update(std::size_t k, std::size_t n, std::size_t m) {
+  std::mt19937 rng(static_cast<std::uint32_t>(k * 1000 + n * 10 + m));
+  std::uniform_real_distribution<T> uniform(-2, 2);
+  const auto random = [&](std::size_t rows, std::size_t cols) {
+    Matrix<T> out = xt::empty<T>({rows, cols});
+    for (T& e : out) e = uniform(rng);
+    return out;
+  };
+  const Matrix<T> w0 = random(k, n), x = random(m, k), g = random(m, n);
+  const Var<T> w(w0, true);
+  SGD<T> sgd({Parameter<T>{"w", w, ParameterKind::weight}}, 0.37, WeightDecay{3.0, 7});
+  matmul(Var<T>(x), w).backward(g);
+  if (w.grad_factors().first == nullptr) GTEST_SKIP() << "no AVX-512: SGD keeps no factors";
+  sgd.step();
+  const T keep = static_cast<T>(1.0 - 0.37 * 3.0 / 7.0), eta = static_cast<T>(0.37);
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      T expected = keep * w0(i, j);
+      for (std::size_t p = 0; p < m; ++p) expected = std::fma(-x(p, i), T(eta * g(p, j)), expected);
+      ASSERT_EQ(w.value()(i, j), expected) << "k " << k << ", n " << n << ", m " << m
+                                           << ": weight (" << i << ", " << j << ")";
+    }
+  }
+}
+
+TEST(SGD, update_from_a_factored_gradient_fuses_each_term) {
+  for (std::size_t n : {1, 5, 8, 16, 17, 30, 32, 33, 48, 49, 100}) {
+    for (std::size_t k : {1, 7, 13}) {
+      for (std::size_t m : {1, 10}) {
+        check_factored_update<float>(k, n, m);
+        check_factored_update<double>(k, n, m);
+      }
+    }
+  }
+}
+
+TEST(SGD, factored_and_matrix_gradients_give_the_same_step_up_to_rounding) {
+  // The same dense layer, trained a few steps with and without factored gradients.
+  Dense<double> a(20, 30, Init::large, 5), b(20, 30, Init::large, 5);
+  SGD<double> fused(a.parameters(), 0.5, WeightDecay{5.0, 100});
+  SGD<double> plain(b.parameters(), 0.5, WeightDecay{5.0, 100});
+  for (const Parameter<double>& p : b.parameters()) p.var.accept_factored_grad(false);
+  std::mt19937 rng(3);
+  std::normal_distribution<double> normal;
+  for (int step = 0; step < 5; ++step) {
+    Matrix<double> x = xt::empty<double>({10, 20});
+    for (double& e : x) e = normal(rng);
+    for (auto [layer, opt] : {std::pair{&a, &fused}, std::pair{&b, &plain}}) {
+      opt->zero_grad();
+      sum(square(layer->forward(Vard(x), Activation::sigmoid))).backward();
+      opt->step();
+    }
+  }
+  for (std::size_t k = 0; k < 2; ++k) {  // the bias's own update is the same; its input not
+    EXPECT_TRUE(near(a.parameters()[k].var.value(), b.parameters()[k].var.value(), 1e-12));
+  }
+  EXPECT_FALSE(a.parameters()[0].var.value() == b.parameters()[0].var.value());  // two paths
+}
+
+TEST(SGD, a_weight_used_twice_is_decayed_once) {
+  // Its second gradient multiplies the factors out, so the step is the plain one:
+  // w → keep·w − η(x₁ᵀG₁ + x₂ᵀG₂), with the decay applied once.
+  const Matrix<double> w0 = {{1.0, -2.0}, {0.5, 3.0}, {-1.5, 0.25}};
+  const Vard w(w0, true);
+  SGD<double> sgd({Parameter<double>{"w", w, ParameterKind::weight}}, 0.1, WeightDecay{4.0, 8});
+  const Matrix<double> x1 = {{1.0, 2.0, 3.0}}, x2 = {{-1.0, 0.5, 2.0}};
+  (sum(matmul(Vard(x1), w)) + sum(matmul(Vard(x2), w)) * 2.0).backward();
+  sgd.step();
+  const double keep = 1.0 - 0.1 * 4.0 / 8.0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t j = 0; j < 2; ++j) {
+      EXPECT_DOUBLE_EQ(w.value()(i, j), keep * w0(i, j) - 0.1 * (x1(0, i) + 2.0 * x2(0, i)));
+    }
+  }
+}
+
 TEST(Optimizer, missing_gradient_throws_before_changing_anything) {
   const auto params = two_parameters();
   const Matrix<double> w0 = params[0].var.value();

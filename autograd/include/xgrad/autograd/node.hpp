@@ -43,6 +43,17 @@ struct Node {
   Matrix<T> grad;
   /// Whether `grad` holds a gradient.
   bool has_grad = false;
+  /// Set while a leaf's gradient is held as the product grad_leftᵀ·grad_right of two
+  /// factors instead of in `grad` (see Var::accept_factored_grad()): `has_grad` is true and
+  /// `grad` is not written yet. Whatever reads or adds to `grad` calls materialize_grad()
+  /// first; an optimizer that can use the factors directly (SGD) reads them instead.
+  bool grad_factored = false;
+  /// The left factor, m × (value's rows): the m input rows of the product.
+  Matrix<T> grad_left;
+  /// The right factor, m × (value's columns): the gradient of the product's m rows.
+  Matrix<T> grad_right;
+  /// Whether a backward pass may leave this leaf's gradient as factors (off by default).
+  bool accepts_factored_grad = false;
   /// A non-leaf's gradient accumulated across passes after retain_grad() (as PyTorch's).
   Matrix<T> retained_grad;
   /// Whether `retained_grad` holds a gradient.
@@ -82,9 +93,23 @@ struct Node {
   ~Node();
 };
 
+namespace detail {
+/// n.grad = n.grad_leftᵀ·n.grad_right, and the factors are dropped (materialize_grad()).
+template <class T>
+void multiply_grad_factors(Node<T>& n);
+}  // namespace detail
+
+/// Writes a gradient held as factors into n.grad (one GEMM); no effect on a gradient held
+/// as a matrix, or on none.
+template <class T>
+void materialize_grad(Node<T>& n) {
+  if (n.grad_factored) detail::multiply_grad_factors(n);
+}
+
 /// Adds `g` (same shape as the node's value) into n.grad, allocating the buffer on first use.
 template <class T, class E>
 void accumulate_grad(Node<T>& n, const E& g) {
+  materialize_grad(n);
   if (n.has_grad) {
     n.grad += g;
   } else {
@@ -97,6 +122,7 @@ void accumulate_grad(Node<T>& n, const E& g) {
 /// moved in rather than copied.
 template <class T>
 void accumulate_grad(Node<T>& n, Matrix<T>&& g) {
+  materialize_grad(n);
   if (n.has_grad) {
     n.grad += g;
   } else {

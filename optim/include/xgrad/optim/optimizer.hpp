@@ -121,6 +121,11 @@ class Optimizer {
   /// Rules that do not work parameter by parameter (L-BFGS, …) override step() instead;
   /// this default then throws.
   virtual void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep);
+  /// The same update from a gradient kept as the factors of leftᵀ·right
+  /// (Var::accept_factored_grad()), without multiplying them out; returns false when the
+  /// rule has no such form (the default), and step() then calls update() with grad().
+  virtual bool update_from_factors(std::size_t index, Matrix<T>& value, const Matrix<T>& left,
+                                   const Matrix<T>& right, T keep);
 
  private:
   std::string name_;

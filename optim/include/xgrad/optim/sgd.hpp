@@ -12,6 +12,10 @@ namespace xgrad {
 /// for weights and (1/m) Σ_x ∇C_x for biases, so a step is the book's eqs. 93–94:
 ///   w → (1 − ηλ/n) w − (η/m) Σ_x ∂C_x/∂w ;   b → b − (η/m) Σ_x ∂C_x/∂b.
 /// `decay` gives the same step with the decay applied directly instead (weights only).
+///
+/// Where the CPU has AVX-512, SGD lets its parameters keep a weight gradient xᵀ·G as its two
+/// factors (Var::accept_factored_grad()) and folds the product into the update, w →
+/// keep·w − η·xᵀ·G in one pass over w. grad() still gives the whole gradient.
 template <class T>
 class SGD : public Optimizer<T> {
  public:
@@ -20,6 +24,8 @@ class SGD : public Optimizer<T> {
 
  protected:
   void update(std::size_t index, Matrix<T>& value, const Matrix<T>& grad, T keep) override;
+  bool update_from_factors(std::size_t index, Matrix<T>& value, const Matrix<T>& left,
+                           const Matrix<T>& right, T keep) override;
 };
 
 }  // namespace xgrad
