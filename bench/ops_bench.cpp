@@ -110,10 +110,13 @@ BENCHMARK_TEMPLATE(BM_train_step_raw, double)->Arg(10);
 
 // The real training path: one epoch of train() (Network's Sequential, fused cost, SGD with
 // the book's weight decay) over 5,000 random MNIST-shaped examples, reported per example.
+// The third argument 0 makes SGD take its weight gradients as matrices, the update after
+// them, rather than as factors folded into the update (Var::accept_factored_grad()).
 template <class T>
 void BM_train_epoch(benchmark::State& state) {
   const auto batch = static_cast<std::size_t>(state.range(0));
   const auto hidden = static_cast<std::size_t>(state.range(1));
+  const bool factored = state.range(2) != 0;
   const std::size_t n = 5000;
   Matrix<T> x = random_matrix<T>(n, 784, 7);
   std::vector<std::size_t> labels(n);
@@ -121,6 +124,9 @@ void BM_train_epoch(benchmark::State& state) {
   const Dataset<T> data = Dataset<T>::classification(std::move(x), std::move(labels), 10);
   Network<T> net({784, hidden, 10}, Cost::cross_entropy());
   SGD<T> sgd(net.model().parameters(), 0.5, WeightDecay{5.0, n});
+  if (!factored) {
+    for (const Parameter<T>& p : sgd.parameters()) p.var.accept_factored_grad(0);
+  }
   TrainOptions<T> options;
   options.epochs = 1;
   options.batch_size = batch;
@@ -140,8 +146,11 @@ void BM_train_epoch(benchmark::State& state) {
       static_cast<double>((n + batch - 1) / batch),
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
-BENCHMARK_TEMPLATE(BM_train_epoch, float)->Args({10, 30})->Args({10, 100})->Args({100, 30})->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_train_epoch, double)->Args({10, 30})->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_train_epoch, float)
+    ->ArgsProduct({{10}, {30, 100}, {1, 0}})
+    ->ArgsProduct({{100}, {30}, {1, 0}})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_train_epoch, double)->ArgsProduct({{10}, {30}, {1, 0}})->Unit(benchmark::kMillisecond);
 
 // The GEMMs of one SGD step of the [784,hidden,10] network at batch `batch`, through
 // xgrad::gemm() as the engine runs them (forward x·W with the bias, xᵀ·G into the weight

@@ -27,7 +27,8 @@ void gemm_into(const Matrix<T>& a, bool trans_a, const Matrix<T>& b, bool trans_
 template <class T>
 void gemm_into_grad(Node<T>& dst, const Matrix<T>& a, bool trans_a, const Matrix<T>& b,
                     bool trans_b) {
-  if (dst.accepts_factored_grad && trans_a && !trans_b && !dst.has_grad && dst.is_leaf()) {
+  if (trans_a && !trans_b && a.shape()[0] <= dst.factored_grad_max_rows && !dst.has_grad &&
+      dst.is_leaf()) {
     dst.grad_left = a;  // Aᵀ·B kept as its factors (Var::accept_factored_grad()); the
     dst.grad_right = b;  // buffers are reused from step to step
     dst.grad_factored = true;

@@ -140,10 +140,10 @@ void Var<T>::set_grad(Matrix<T> g) const {
 }
 
 template <class T>
-const Var<T>& Var<T>::accept_factored_grad(bool on) const {
+const Var<T>& Var<T>::accept_factored_grad(std::size_t max_rows) const {
   Node<T>& n = checked();
-  if (!on) materialize_grad(n);
-  n.accepts_factored_grad = on;
+  if (max_rows == 0) materialize_grad(n);
+  n.factored_grad_max_rows = max_rows;
   return *this;
 }
 

@@ -56,6 +56,19 @@ TEST(FactoredGrad, matmul_weight_gradient_is_kept_as_factors) {
   EXPECT_EQ(w.factored.grad(), w.plain.grad());
 }
 
+TEST(FactoredGrad, a_product_of_more_rows_than_allowed_is_multiplied_out) {
+  TwoWeights w;
+  w.factored.accept_factored_grad(4);  // the input has 5 rows
+  dense_loss(w.factored).backward();
+  dense_loss(w.plain).backward();
+  EXPECT_EQ(w.factored.grad_factors().first, nullptr);
+  EXPECT_EQ(w.factored.grad(), w.plain.grad());
+  w.factored.zero_grad();
+  w.factored.accept_factored_grad(5);
+  dense_loss(w.factored).backward();
+  EXPECT_NE(w.factored.grad_factors().first, nullptr);
+}
+
 TEST(FactoredGrad, a_second_use_of_the_weight_adds_to_the_product) {
   // Shared by two layers and a penalty: the first gradient is kept as factors, the second
   // product and the penalty's gradient multiply it out and add to it.
@@ -118,7 +131,7 @@ TEST(FactoredGrad, turning_it_off_multiplies_out_a_kept_gradient) {
   TwoWeights w;
   dense_loss(w.factored).backward();
   dense_loss(w.plain).backward();
-  w.factored.accept_factored_grad(false);
+  w.factored.accept_factored_grad(0);
   EXPECT_EQ(w.factored.grad_factors().first, nullptr);
   EXPECT_EQ(w.factored.grad(), w.plain.grad());
   w.factored.zero_grad();

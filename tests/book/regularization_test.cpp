@@ -213,7 +213,7 @@ TEST(Book, Eq107_108_MomentumZeroIsPlainSgd) {
   Sequential<double> a = to_sequential(c.ref), b = to_sequential(c.ref);
   Momentum<double> momentum(a.parameters(), c.eta, 0.0);
   SGD<double> sgd(b.parameters(), c.eta);
-  for (const Parameter<double>& p : b.parameters()) p.var.accept_factored_grad(false);
+  for (const Parameter<double>& p : b.parameters()) p.var.accept_factored_grad(0);
   for (int step = 0; step < 3; ++step) {
     momentum.zero_grad();
     sgd.zero_grad();

@@ -131,7 +131,7 @@ TEST(SGD, factored_and_matrix_gradients_give_the_same_step_up_to_rounding) {
   Dense<double> a(20, 30, Init::large, 5), b(20, 30, Init::large, 5);
   SGD<double> fused(a.parameters(), 0.5, WeightDecay{5.0, 100});
   SGD<double> plain(b.parameters(), 0.5, WeightDecay{5.0, 100});
-  for (const Parameter<double>& p : b.parameters()) p.var.accept_factored_grad(false);
+  for (const Parameter<double>& p : b.parameters()) p.var.accept_factored_grad(0);
   std::mt19937 rng(3);
   std::normal_distribution<double> normal;
   for (int step = 0; step < 5; ++step) {

@@ -52,8 +52,9 @@ struct Node {
   Matrix<T> grad_left;
   /// The right factor, m × (value's columns): the gradient of the product's m rows.
   Matrix<T> grad_right;
-  /// Whether a backward pass may leave this leaf's gradient as factors (off by default).
-  bool accepts_factored_grad = false;
+  /// The most rows (m) of factors a backward pass may leave this leaf's gradient as; 0, the
+  /// default, for never.
+  std::size_t factored_grad_max_rows = 0;
   /// A non-leaf's gradient accumulated across passes after retain_grad() (as PyTorch's).
   Matrix<T> retained_grad;
   /// Whether `retained_grad` holds a gradient.

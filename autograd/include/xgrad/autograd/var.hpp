@@ -2,6 +2,8 @@
 /// @file
 /// Var: the user's handle to a value in the expression graph.
 
+#include <cstddef>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -72,12 +74,12 @@ class Var {
   /// Lets backward passes keep this leaf's gradient as the two factors of a product,
   /// grad = leftᵀ·right, instead of multiplying them out: a weight's gradient xᵀ·G from
   /// matmul() or linear() (x the m input rows, G the m rows of the output's gradient), when
-  /// it is the first gradient the leaf gets after zero_grad(). An optimizer that can apply
-  /// the product directly reads grad_factors() (SGD folds it into its update, which then
-  /// passes over the weights once instead of three times). Nothing else changes: grad(),
-  /// and any further gradient, multiply the factors out first. SGD turns this on for its
-  /// parameters where it has the kernel. Off by default.
-  const Var& accept_factored_grad(bool on = true) const;
+  /// m ≤ max_rows and it is the first gradient the leaf gets after zero_grad(). An optimizer
+  /// that can apply the product directly reads grad_factors() (SGD folds it into its update,
+  /// which then passes over the weights once instead of three times). Nothing else changes:
+  /// grad(), and any further gradient, multiply the factors out first. SGD turns this on for
+  /// its parameters where it has the kernel; max_rows = 0 (the default) turns it off.
+  const Var& accept_factored_grad(std::size_t max_rows = std::numeric_limits<std::size_t>::max()) const;
   /// The factors of a gradient kept as leftᵀ·right (see accept_factored_grad()), or two null
   /// pointers when the gradient is a matrix or there is none.
   std::pair<const Matrix<T>*, const Matrix<T>*> grad_factors() const;
