@@ -87,7 +87,7 @@ TEST(SGD, weight_decay_update_rounds_each_product_in_float32) {
 
 // SGD's update from a weight gradient kept as factors, xᵀ·G (Var::accept_factored_grad()):
 // w ← keep·w, then minus x[p][i]·(η·G[p][j]) for each row p in order, each term fused into one
-// rounding. Shapes cover every strip width of the kernel (1–3 vectors, full and partial) and
+// rounding. Shapes cover every strip width of the kernel (1–4 vectors, full and partial) and
 // row counts that leave remainders.
 template <class T>
 void check_factored_update(std::size_t k, std::size_t n, std::size_t m) {
@@ -116,7 +116,7 @@ void check_factored_update(std::size_t k, std::size_t n, std::size_t m) {
 }
 
 TEST(SGD, update_from_a_factored_gradient_fuses_each_term) {
-  for (std::size_t n : {1, 5, 8, 16, 17, 30, 32, 33, 48, 49, 100}) {
+  for (std::size_t n : {1, 5, 8, 16, 17, 30, 32, 33, 48, 49, 64, 65, 100, 130}) {
     for (std::size_t k : {1, 7, 13}) {
       for (std::size_t m : {1, 10}) {
         check_factored_update<float>(k, n, m);
