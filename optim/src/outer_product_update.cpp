@@ -48,6 +48,23 @@ struct Avx512<double> {
   XGRAD_AVX512 V minus_product(V a, V b, V c) { return _mm512_fnmadd_pd(a, b, c); }
 };
 
+// Vector v of a strip: whole, or the strip's partial last one (`tail` lanes) when `tail_v`.
+template <class T>
+XGRAD_AVX512 typename Avx512<T>::V load_vector(bool tail_v, typename Avx512<T>::Mask tail,
+                                                const T* p) {
+  return tail_v ? Avx512<T>::load(tail, p) : Avx512<T>::load(p);
+}
+
+template <class T>
+XGRAD_AVX512 void store_vector(bool tail_v, typename Avx512<T>::Mask tail, T* p,
+                               typename Avx512<T>::V v) {
+  if (tail_v) {
+    Avx512<T>::store(tail, p, v);
+  } else {
+    Avx512<T>::store(p, v);
+  }
+}
+
 // Rows i … i+R−1 of a strip of VECTORS vectors of w starting at column j: the R·VECTORS
 // accumulators stay in registers while the m rows of ηg go by, each row's vectors loaded
 // once for R rows of w. With TAIL the strip's last vector is partial (`tail` lanes).
@@ -61,15 +78,16 @@ __attribute__((target("avx512f"), always_inline)) inline void update_tile(
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
-    for (int v = 0; v < VECTORS; ++v) acc[r][v] = S::mul(keep, TAIL && v == VECTORS - 1 ? S::load(tail, w + (i + r) * n + j + L * v)
-                                                             : S::load(w + (i + r) * n + j + L * v));
+    for (int v = 0; v < VECTORS; ++v) {
+      const T* row = w + (i + r) * n + j + L * v;
+      acc[r][v] = S::mul(keep, load_vector(TAIL && v == VECTORS - 1, tail, row));
+    }
   }
   for (std::size_t p = 0; p < m; ++p) {
     typename S::V h[VECTORS];
 #pragma GCC unroll 4
     for (int v = 0; v < VECTORS; ++v) {
-      const T* row = eta_g + p * n + j + L * v;
-      h[v] = TAIL && v == VECTORS - 1 ? S::load(tail, row) : S::load(row);
+      h[v] = load_vector(TAIL && v == VECTORS - 1, tail, eta_g + p * n + j + L * v);
     }
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
@@ -82,12 +100,7 @@ __attribute__((target("avx512f"), always_inline)) inline void update_tile(
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
     for (int v = 0; v < VECTORS; ++v) {
-      T* out = w + (i + r) * n + j + L * v;
-      if (TAIL && v == VECTORS - 1) {
-        S::store(tail, out, acc[r][v]);
-      } else {
-        S::store(out, acc[r][v]);
-      }
+      store_vector(TAIL && v == VECTORS - 1, tail, w + (i + r) * n + j + L * v, acc[r][v]);
     }
   }
 }
@@ -104,7 +117,9 @@ __attribute__((target("avx512f"))) void update_strip(T* w, std::size_t k, std::s
   constexpr int R = VECTORS == 4 ? 5 : VECTORS == 3 ? 6 : 8;
   const typename Avx512<T>::V keep_v = Avx512<T>::broadcast(keep);
   std::size_t i = 0;
-  for (; i + R <= k; i += R) update_tile<T, VECTORS, R, TAIL>(w, n, x, k, eta_g, m, keep_v, tail, i, j);
+  for (; i + R <= k; i += R) {
+    update_tile<T, VECTORS, R, TAIL>(w, n, x, k, eta_g, m, keep_v, tail, i, j);
+  }
   for (; i < k; ++i) update_tile<T, VECTORS, 1, TAIL>(w, n, x, k, eta_g, m, keep_v, tail, i, j);
 }
 

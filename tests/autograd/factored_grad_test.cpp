@@ -116,8 +116,10 @@ TEST(FactoredGrad, create_graph_and_set_grad_see_the_whole_gradient) {
   dense_loss(w.factored).backward();
   dense_loss(w.plain).backward();
   // A create_graph pass adds its gradient to the kept one, which is multiplied out first.
-  dense_loss(w.factored).backward({.create_graph = true});
-  dense_loss(w.plain).backward({.create_graph = true});
+  BackwardOptions with_graph;
+  with_graph.create_graph = true;
+  dense_loss(w.factored).backward(with_graph);
+  dense_loss(w.plain).backward(with_graph);
   EXPECT_EQ(w.factored.grad(), w.plain.grad());
   EXPECT_EQ(w.factored.grad_var().value(), w.plain.grad_var().value());
   w.factored.zero_grad();

@@ -95,7 +95,8 @@ struct Node {
 };
 
 namespace detail {
-/// n.grad = n.grad_leftᵀ·n.grad_right, and the factors are dropped (materialize_grad()).
+/// n.grad = n.grad_leftᵀ·n.grad_right, and n.grad_factored cleared (materialize_grad()); the
+/// factors' buffers stay for the next pass.
 template <class T>
 void multiply_grad_factors(Node<T>& n);
 }  // namespace detail

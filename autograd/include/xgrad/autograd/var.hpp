@@ -79,7 +79,8 @@ class Var {
   /// which then passes over the weights once instead of three times). Nothing else changes:
   /// grad(), and any further gradient, multiply the factors out first. SGD turns this on for
   /// its parameters where it has the kernel; max_rows = 0 (the default) turns it off.
-  const Var& accept_factored_grad(std::size_t max_rows = std::numeric_limits<std::size_t>::max()) const;
+  const Var& accept_factored_grad(
+      std::size_t max_rows = std::numeric_limits<std::size_t>::max()) const;
   /// The factors of a gradient kept as leftᵀ·right (see accept_factored_grad()), or two null
   /// pointers when the gradient is a matrix or there is none.
   std::pair<const Matrix<T>*, const Matrix<T>*> grad_factors() const;
