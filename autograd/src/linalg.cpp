@@ -41,6 +41,18 @@ void gemm_into_grad(Node<T>& dst, const Matrix<T>& a, bool trans_a, const Matrix
   dst.has_grad = true;
 }
 
+}  // namespace
+
+// The product gemm_into_grad() left as factors, by the same call it skipped.
+template <class T>
+void detail::multiply_grad_factors(Node<T>& n) {
+  if (n.grad.shape() != n.value.shape()) n.grad.resize(n.value.shape());
+  gemm_into(n.grad_left, true, n.grad_right, false, T(0), n.grad);
+  n.grad_factored = false;
+}
+
+namespace {
+
 // x·W + b, after checking the shapes (the error names `op`).
 template <class T>
 Matrix<T> affine(const Var<T>& x, const Var<T>& w, const Var<T>& b, const char* op) {
@@ -149,7 +161,8 @@ Var<T> transpose(const Var<T>& a) {
   template Var<T> matmul<T>(const Var<T>&, const Var<T>&);   \
   template Var<T> linear<T>(const Var<T>&, const Var<T>&, const Var<T>&); \
   template Var<T> linear<T>(const Var<T>&, const Var<T>&, const Var<T>&, Activation); \
-  template Var<T> transpose<T>(const Var<T>&);
+  template Var<T> transpose<T>(const Var<T>&);                \
+  template void detail::multiply_grad_factors<T>(Node<T>&);
 XGRAD_FOR_EACH_DTYPE(XGRAD_INSTANTIATE)
 
 }  // namespace xgrad

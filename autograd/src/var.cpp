@@ -7,7 +7,6 @@
 
 #include "xgrad/autograd/dtypes.hpp"
 #include "xgrad/autograd/arithmetic.hpp"
-#include "xgrad/autograd/blas.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/autograd/reduction.hpp"
 
@@ -27,21 +26,6 @@ Node<T>::~Node() {
     }
   }
 }
-
-namespace detail {
-
-template <class T>
-void multiply_grad_factors(Node<T>& n) {
-  const std::size_t m = n.grad_left.shape()[0];
-  const std::size_t rows = n.value.shape()[0], cols = n.value.shape()[1];
-  if (n.grad.shape() != n.value.shape()) n.grad.resize(n.value.shape());
-  gemm(true, false, rows, cols, m, n.grad_left.data(), std::max<std::size_t>(1, rows),
-       n.grad_right.data(), std::max<std::size_t>(1, cols), T(0), n.grad.data(),
-       std::max<std::size_t>(1, cols));
-  n.grad_factored = false;
-}
-
-}  // namespace detail
 
 template <class T>
 void accumulate_broadcast_grad(Node<T>& n, const Matrix<T>& g) {
@@ -510,7 +494,6 @@ Var<T> make_result(Matrix<T>&& value, const char* op, std::initializer_list<cons
   template struct Node<T>;                                                                 \
   template class Var<T>;                                                                   \
   template void accumulate_broadcast_grad<T>(Node<T>&, const Matrix<T>&);                  \
-  template void detail::multiply_grad_factors<T>(Node<T>&);                                \
   template Var<T> detail::make_result<T>(Matrix<T>&&, const char*,                         \
                                          std::initializer_list<const Var<T>*>,             \
                                          std::function<void(Node<T>&)>, GradFunction<T>); \
