@@ -4,9 +4,10 @@
 // no allocation per batch — over the same data pipeline and kernels as xgrad: batches from
 // xgrad's Batcher (its gather and prefetching), products through xgrad::gemm() (libxsmm for
 // small products, OpenBLAS for large), float32 sigmoid through the engine's vectorised
-// kernel, an update loop also compiled for AVX2 (SGD's has an AVX-512 clone besides, worth
-// 1–3% per step, within noise). So xgrad / floor measures what the graph, the modules and
-// the trainer cost, not differences between kernels.
+// kernel, SGD's update fused with the weight-gradient product at batches up to 16 (as SGD
+// does), else an update loop also compiled for AVX2 (SGD's has an AVX-512 clone besides,
+// worth 1–3% per step, within noise). So xgrad / floor measures what the graph, the modules
+// and the trainer cost, not differences between kernels.
 // bench/compare runs it next to xgrad and PyTorch on the same data.
 //
 //   xgrad-floor --data FILE --sizes 784,30,10 --batch 10 --epochs 1 --dtype f32
@@ -30,7 +31,8 @@
 #include <xgrad/autograd/memory.hpp>
 #include <xgrad/datasets/batcher.hpp>
 
-#include "vector_math.hpp"  // the engine's float32 sigmoid (autograd/src)
+#include "outer_product_update.hpp"  // SGD's fused update (optim/src)
+#include "vector_math.hpp"           // the engine's float32 sigmoid (autograd/src)
 
 namespace {
 
@@ -102,6 +104,9 @@ double run(const xgrad::Dataset<T>& data, const std::vector<std::size_t>& sizes,
   for (std::size_t l = 0; l < layers; ++l) delta[l].resize(batch * sizes[l + 1]);
   const T decay = T(1) - eta * lambda / T(n);
   xgrad::Batcher<T> batcher(data, batch, 1);
+  // SGD's rule (optim/src/sgd.cpp): up to 16 rows, the weight gradient is never formed and
+  // the update is fused with the product, where the kernel exists.
+  const bool fold = batch <= 16 && xgrad::detail::outer_product_update_available();
 
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < epochs; ++epoch) {
@@ -123,8 +128,11 @@ double run(const xgrad::Dataset<T>& data, const std::vector<std::size_t>& sizes,
       }
       for (std::size_t l = layers; l-- > 0;) {  // backward
         const int in = static_cast<int>(sizes[l]), out = static_cast<int>(sizes[l + 1]);
-        gemm(true, false, in, out, m, T(1), l == 0 ? x : a[l].data(), in, delta[l].data(), out,
-             T(0), dw[l].data(), out);
+        const T* a_prev = l == 0 ? x : a[l].data();
+        if (!fold) {
+          gemm(true, false, in, out, m, T(1), a_prev, in, delta[l].data(), out, T(0),
+               dw[l].data(), out);
+        }
         std::fill(db[l].begin(), db[l].end(), T(0));
         for (int i = 0; i < m; ++i) {
           for (int j = 0; j < out; ++j) db[l][j] += delta[l][i * out + j];
@@ -136,7 +144,12 @@ double run(const xgrad::Dataset<T>& data, const std::vector<std::size_t>& sizes,
             delta[l - 1][k] *= a[l][k] * (T(1) - a[l][k]);
           }
         }
-        update(w[l].data(), dw[l].data(), w[l].size(), decay, eta);
+        if (fold) {  // W ← decay·W − η·a_prevᵀ·δ in one pass, as SGD does
+          xgrad::detail::outer_product_update(w[l].data(), sizes[l], sizes[l + 1], a_prev,
+                                              delta[l].data(), std::size_t(m), decay, eta);
+        } else {
+          update(w[l].data(), dw[l].data(), w[l].size(), decay, eta);
+        }
         update(b[l].data(), db[l].data(), b[l].size(), T(1), eta);
       }
     }
