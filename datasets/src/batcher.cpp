@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "byte_inputs.hpp"
 
 namespace xgrad {
 namespace {
@@ -33,15 +34,18 @@ inline void prefetch_line(const char* p) {
 #endif
 }
 
-// Asks the CPU to bring `count` rows of `data` (inputs and targets) towards the core while
-// the caller trains on the current batch: next() calls it for the following batch. The
-// rows are scattered over the data set, which rarely fits in cache (MNIST's 50,000 inputs
-// are 157 MB in float32), so gathering them cold stalls on memory for most of the copy. A
-// prefetch is only a hint: nothing computed changes.
+// Asks the CPU to bring `count` rows of `data` (inputs, as `bytes` when not null, and
+// targets) towards the core while the caller trains on the current batch: next() calls it
+// for the following batch. The rows are scattered over the data set, which rarely fits in
+// cache (MNIST's 50,000 inputs are 157 MB in float32), so gathering them cold stalls on
+// memory for most of the copy. A prefetch is only a hint: nothing computed changes.
 template <class T>
-void prefetch_rows(const Dataset<T>& data, const std::size_t* rows, std::size_t count) {
-  const std::size_t in = data.input_size() * sizeof(T), out = data.target_size() * sizeof(T);
-  const char* x = reinterpret_cast<const char*>(data.inputs().data());
+void prefetch_rows(const Dataset<T>& data, const std::uint8_t* bytes, const std::size_t* rows,
+                   std::size_t count) {
+  const std::size_t in = data.input_size() * (bytes ? 1 : sizeof(T));
+  const std::size_t out = data.target_size() * sizeof(T);
+  const char* x = bytes ? reinterpret_cast<const char*>(bytes)
+                        : reinterpret_cast<const char*>(data.inputs().data());
   const char* y = reinterpret_cast<const char*>(data.targets().data());
   constexpr std::size_t line = 64;  // bytes per cache line on x86-64 and most ARM cores
   for (std::size_t k = 0; k < count; ++k) {
@@ -66,6 +70,7 @@ Batcher<T>::Batcher(const Dataset<T>& data, std::size_t batch_size, std::uint64_
   if (data.empty()) throw DataError("Batcher: the data set is empty");
   full_ = make_batch(data, std::min(batch_size, data.size()));
   tail_ = make_batch(data, data.size() % batch_size);
+  data.byte_inputs();  // the pass that finds them, here rather than in the first next()
 }
 
 template <class T>
@@ -100,15 +105,20 @@ Batch<T>* Batcher<T>::next() {
   const std::size_t in = data_->input_size(), out = data_->target_size();
   const T* x = data_->inputs().data();
   const T* y = data_->targets().data();
+  const std::uint8_t* bytes = data_->byte_inputs();  // asked each time: see mutable_inputs()
   for (std::size_t k = 0; k < b.size(); ++k) {
     const std::size_t row = order_[position_ + k];
     b.indices[k] = row;
-    std::copy_n(x + row * in, in, b.inputs.data() + k * in);
+    if (bytes != nullptr) {
+      detail::decode_byte_inputs(bytes + row * in, b.inputs.data() + k * in, in);
+    } else {
+      std::copy_n(x + row * in, in, b.inputs.data() + k * in);
+    }
     std::copy_n(y + row * out, out, b.targets.data() + k * out);
     if (!b.labels.empty()) b.labels[k] = data_->labels()[row];
   }
   position_ += b.size();
-  prefetch_rows(*data_, order_.data() + position_, std::min(batch_size_, n - position_));
+  prefetch_rows(*data_, bytes, order_.data() + position_, std::min(batch_size_, n - position_));
   return &b;
 }
 

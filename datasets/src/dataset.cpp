@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "byte_inputs.hpp"
 
 namespace xgrad {
 namespace {
@@ -43,8 +45,16 @@ Matrix<T> one_hot(const std::vector<std::size_t>& labels, std::size_t num_classe
 }
 
 template <class T>
+struct Dataset<T>::ByteForm {
+  std::once_flag found;
+  bool exact = false;
+  std::vector<std::uint8_t> bytes;
+};
+
+template <class T>
 Dataset<T>::Dataset(Matrix<T> inputs, Matrix<T> targets)
-    : inputs_(std::move(inputs)), targets_(std::move(targets)) {
+    : inputs_(std::move(inputs)), targets_(std::move(targets)),
+      byte_form_(std::make_shared<ByteForm>()) {
   if (inputs_.shape()[0] != targets_.shape()[0]) {
     throw DataError(fmt::format("Dataset: {} input rows but {} target rows (expected one target "
                                 "row per example)",
@@ -77,6 +87,17 @@ template <class T>
 Dataset<T> Dataset<T>::from_rows(const std::vector<std::vector<T>>& inputs,
                                  const std::vector<std::vector<T>>& targets) {
   return Dataset(stack_rows(inputs, "input"), stack_rows(targets, "target"));
+}
+
+template <class T>
+const std::uint8_t* Dataset<T>::byte_inputs() const {
+  if (!byte_form_) return nullptr;
+  ByteForm& form = *byte_form_;
+  std::call_once(form.found, [&] {
+    form.exact = detail::find_byte_inputs(inputs_.data(), inputs_.size(), form.bytes);
+    if (!form.exact) std::vector<std::uint8_t>().swap(form.bytes);  // no memory kept
+  });
+  return form.exact && !form.bytes.empty() ? form.bytes.data() : nullptr;
 }
 
 template <class T>

@@ -2,6 +2,7 @@
 // every epoch, exact resume from a saved state, and no allocation while iterating.
 
 #include <algorithm>
+#include <cstring>
 
 #include <gtest/gtest.h>
 
@@ -109,6 +110,15 @@ TEST(Batcher, restore_continues_the_sequence_exactly) {
   }
 }
 
+// Inputs k / 255 (bytes k), so that the Batcher gathers Dataset::byte_inputs().
+Dataset<float> pixels(std::size_t n, std::size_t width) {
+  Matrix<float> x = xt::empty<float>({n, width});
+  std::vector<std::size_t> labels(n);
+  for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = float((i * 89 + i / 7) % 256) / 255.0f;
+  for (std::size_t i = 0; i < n; ++i) labels[i] = i % 10;
+  return Dataset<float>::classification(std::move(x), std::move(labels), 10);
+}
+
 TEST(Batcher, iteration_allocates_nothing) {
   const auto data = numbered(1000);
   Batcher<double> batcher(data, 32, 5);
@@ -119,6 +129,58 @@ TEST(Batcher, iteration_allocates_nothing) {
     while (batcher.next()) ++batches;
   EXPECT_EQ(batches, 3 * 32u);
   EXPECT_EQ(test::allocation_count(), 0u);
+}
+
+TEST(Batcher, iteration_over_byte_inputs_allocates_nothing) {
+  const auto data = pixels(1000, 30);
+  Batcher<float> batcher(data, 32, 5);
+  ASSERT_NE(data.byte_inputs(), nullptr);
+  while (batcher.next()) {
+  }  // warm up
+  test::reset_largest_allocation();
+  for (int epoch = 0; epoch < 3; ++epoch)
+    while (batcher.next()) {
+    }
+  EXPECT_EQ(test::allocation_count(), 0u);
+}
+
+// Every batch of two epochs of `a` and `b` (same seed and batch size), bit for bit.
+void expect_same_batches(const Dataset<float>& a, const Dataset<float>& b, std::size_t batch) {
+  Batcher<float> from_a(a, batch, 11), from_b(b, batch, 11);
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    while (const Batch<float>* x = from_a.next()) {
+      const Batch<float>* y = from_b.next();
+      ASSERT_NE(y, nullptr);
+      ASSERT_EQ(x->inputs.size(), y->inputs.size());
+      EXPECT_EQ(std::memcmp(x->inputs.data(), y->inputs.data(), x->inputs.size() * sizeof(float)), 0);
+      EXPECT_EQ(x->targets, y->targets);
+      EXPECT_EQ(x->labels, y->labels);
+      EXPECT_EQ(x->indices, y->indices);
+    }
+    EXPECT_EQ(from_b.next(), nullptr);
+  }
+}
+
+TEST(Batcher, gathers_the_same_values_from_byte_inputs_as_from_the_values) {
+  const Dataset<float> bytes = pixels(103, 785);  // 785: a tail after every vector width
+  Dataset<float> values = bytes;
+  values.mutable_inputs();  // turns the byte form off: the Batcher copies the values
+  ASSERT_NE(bytes.byte_inputs(), nullptr);
+  ASSERT_EQ(values.byte_inputs(), nullptr);
+  expect_same_batches(bytes, values, 10);
+  expect_same_batches(bytes, values, 100);  // with a tail batch of 3
+}
+
+TEST(Batcher, sees_writes_through_mutable_inputs_made_after_it_started) {
+  Dataset<float> data = pixels(20, 16);
+  Batcher<float> batcher(data, 20, 3, false);
+  ASSERT_NE(batcher.next(), nullptr);  // epoch 1, gathered from the bytes
+  data.mutable_inputs()(5, 2) = 0.3f;  // not k / 255 for any byte k
+  EXPECT_EQ(batcher.next(), nullptr);
+  const Batch<float>* b = batcher.next();  // epoch 2
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->inputs(5, 2), 0.3f);
+  EXPECT_EQ(b->inputs(5, 3), data.inputs()(5, 3));
 }
 
 TEST(Batcher, bad_arguments) {

@@ -1,5 +1,8 @@
 // Dataset construction from the user's arrays, and its errors.
 
+#include <cmath>
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include <xgrad/datasets/dataset.hpp>
@@ -53,6 +56,63 @@ TEST(Dataset, errors_name_the_problem) {
       {"label 7 of example 1 is out of range (expected 0 to 2 for 3 classes)"});
   expect_error<DataError>([] { Dataset<float>::from_rows({{1, 2}, {3}}, {0, 1}, 2); },
                           {"input row 1 has 1 values, expected 2"});
+}
+
+// Inputs k / 255 for bytes k spread over 0 … 255, as MNIST's scaled pixels.
+template <class T>
+Matrix<T> byte_valued(std::size_t rows, std::size_t cols) {
+  Matrix<T> x = xt::empty<T>({rows, cols});
+  for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = T((i * 37) % 256) / T(255);
+  return x;
+}
+
+template <class T>
+void expect_byte_inputs_decode_bit_for_bit() {
+  const Dataset<T> data(byte_valued<T>(7, 300), xt::zeros<T>({std::size_t(7), std::size_t(1)}));
+  const std::uint8_t* bytes = data.byte_inputs();
+  ASSERT_NE(bytes, nullptr);
+  for (std::size_t i = 0; i < data.inputs().size(); ++i) {
+    EXPECT_EQ(bytes[i], (i * 37) % 256);
+    const T decoded = T(bytes[i]) / T(255);
+    EXPECT_EQ(std::memcmp(&decoded, data.inputs().data() + i, sizeof(T)), 0) << i;
+  }
+  EXPECT_EQ(data.byte_inputs(), bytes);  // found once and kept
+  const Dataset<T> copy = data;
+  EXPECT_EQ(copy.byte_inputs(), bytes);  // shared by copies
+}
+
+TEST(Dataset, byte_inputs_hold_pixel_values_bit_for_bit) {
+  expect_byte_inputs_decode_bit_for_bit<float>();
+  expect_byte_inputs_decode_bit_for_bit<double>();
+}
+
+TEST(Dataset, byte_inputs_are_off_when_one_value_is_not_a_byte_over_255) {
+  const float not_bytes[] = {0.5f, -0.0f, 2.0f / 255.0f + 1e-7f, 1.0000001f, -1.0f / 255.0f,
+                             256.0f / 255.0f, std::nanf(""), 3.0f / 256.0f};
+  for (const float v : not_bytes) {
+    Matrix<float> x = byte_valued<float>(4, 50);
+    x(3, 49) = v;
+    const Dataset<float> data(std::move(x), xt::zeros<float>({std::size_t(4), std::size_t(1)}));
+    EXPECT_EQ(data.byte_inputs(), nullptr) << v;
+  }
+  // The float nearest 1/255 in float64 is not double(1)/255.
+  Matrix<double> x = byte_valued<double>(2, 3);
+  x(0, 0) = double(1.0f / 255.0f);
+  EXPECT_EQ(Dataset<double>(std::move(x), xt::zeros<double>({std::size_t(2), std::size_t(1)}))
+                .byte_inputs(),
+            nullptr);
+  EXPECT_EQ(Dataset<float>().byte_inputs(), nullptr);
+}
+
+TEST(Dataset, mutable_inputs_turns_byte_inputs_off_for_good) {
+  Dataset<float> data(byte_valued<float>(3, 20), xt::zeros<float>({std::size_t(3), std::size_t(1)}));
+  const Dataset<float> before = data;
+  ASSERT_NE(data.byte_inputs(), nullptr);
+  Matrix<float>& x = data.mutable_inputs();
+  EXPECT_EQ(data.byte_inputs(), nullptr);
+  x(0, 0) = 0.25f;  // a write the bytes could not have followed
+  EXPECT_EQ(data.byte_inputs(), nullptr);
+  EXPECT_NE(before.byte_inputs(), nullptr);  // a copy made before keeps its own values
 }
 
 }  // namespace

@@ -177,6 +177,8 @@ TEST(MnistReal, book_split_counts_labels_and_classes) {
             (std::vector<std::size_t>{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}));
   EXPECT_EQ(xt::amin(split.training.inputs())(), 0.0f);
   EXPECT_EQ(xt::amax(split.training.inputs())(), 1.0f);
+  // Pixels b / 255: the Batcher gathers them as bytes (a quarter of the memory traffic).
+  EXPECT_NE(split.training.byte_inputs(), nullptr);
 }
 
 TEST(MnistReal, subsets_and_dtypes_agree_with_the_full_load) {
@@ -195,6 +197,7 @@ TEST(MnistReal, subsets_and_dtypes_agree_with_the_full_load) {
     EXPECT_EQ(float(small.validation.inputs()(99, k)), full.validation.inputs()(99, k));
     EXPECT_EQ(float(small.test.inputs()(9, k)), full.test.inputs()(9, k));
   }
+  EXPECT_NE(small.training.byte_inputs(), nullptr);  // in float64 too
 }
 
 TEST(FashionMnist, loads_through_the_same_code) {
