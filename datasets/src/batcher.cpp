@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "xgrad/autograd/dtypes.hpp"
-#include "byte_inputs.hpp"
 
 namespace xgrad {
 namespace {
@@ -103,22 +102,18 @@ Batch<T>* Batcher<T>::next() {
   }
   Batch<T>& b = n - position_ >= batch_size_ ? full_ : tail_;
   const std::size_t in = data_->input_size(), out = data_->target_size();
-  const T* x = data_->inputs().data();
   const T* y = data_->targets().data();
-  const std::uint8_t* bytes = data_->byte_inputs();  // asked each time: see mutable_inputs()
   for (std::size_t k = 0; k < b.size(); ++k) {
     const std::size_t row = order_[position_ + k];
     b.indices[k] = row;
-    if (bytes != nullptr) {
-      detail::decode_byte_inputs(bytes + row * in, b.inputs.data() + k * in, in);
-    } else {
-      std::copy_n(x + row * in, in, b.inputs.data() + k * in);
-    }
+    data_->copy_input_rows(row, 1, b.inputs.data() + k * in);  // from the bytes if any
     std::copy_n(y + row * out, out, b.targets.data() + k * out);
     if (!b.labels.empty()) b.labels[k] = data_->labels()[row];
   }
   position_ += b.size();
-  prefetch_rows(*data_, bytes, order_.data() + position_, std::min(batch_size_, n - position_));
+  // byte_inputs() asked on every batch, as copy_input_rows() does: see mutable_inputs().
+  prefetch_rows(*data_, data_->byte_inputs(), order_.data() + position_,
+                std::min(batch_size_, n - position_));
   return &b;
 }
 

@@ -29,10 +29,8 @@ inline __attribute__((always_inline)) void decode(const std::uint8_t* bytes, T* 
 // bits (which rules out −0, NaN and every value between the steps).
 template <class T>
 inline __attribute__((always_inline)) bool find(const T* values, std::size_t n,
-                                                std::vector<std::uint8_t>& bytes) {
+                                                std::uint8_t* out) {
   using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-  bytes.resize(n);
-  std::uint8_t* out = bytes.data();  // a char type: stores through bytes[i] could alias it
   constexpr std::size_t block = 4096;
   for (std::size_t first = 0; first < n; first += block) {
     const std::size_t last = std::min(n, first + block);
@@ -57,13 +55,12 @@ inline __attribute__((always_inline)) bool find(const T* values, std::size_t n,
 
 }  // namespace
 
-XGRAD_BYTE_CLONES bool find_byte_inputs(const float* values, std::size_t n,
-                                        std::vector<std::uint8_t>& bytes) {
+XGRAD_BYTE_CLONES bool find_byte_inputs(const float* values, std::size_t n, std::uint8_t* bytes) {
   return find(values, n, bytes);
 }
 
 XGRAD_BYTE_CLONES bool find_byte_inputs(const double* values, std::size_t n,
-                                        std::vector<std::uint8_t>& bytes) {
+                                        std::uint8_t* bytes) {
   return find(values, n, bytes);
 }
 

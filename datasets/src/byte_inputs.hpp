@@ -4,15 +4,14 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace xgrad::detail {
 
 // Whether every one of the n values is exactly T(b) / T(255) for a byte b (so not −0, NaN,
-// or anything between those steps); if so, `bytes` holds each b, else its content is
-// unspecified.
-bool find_byte_inputs(const float* values, std::size_t n, std::vector<std::uint8_t>& bytes);
-bool find_byte_inputs(const double* values, std::size_t n, std::vector<std::uint8_t>& bytes);
+// or anything between those steps); if so, bytes[0 … n) holds each b, else their content
+// is unspecified.
+bool find_byte_inputs(const float* values, std::size_t n, std::uint8_t* bytes);
+bool find_byte_inputs(const double* values, std::size_t n, std::uint8_t* bytes);
 
 // out[i] = T(bytes[i]) / T(255) for i < n: the values find_byte_inputs() saw, bit for bit
 // (IEEE division is correctly rounded, so every vector width gives the same quotient).

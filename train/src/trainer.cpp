@@ -49,24 +49,24 @@ std::size_t evaluation_rows(const Module<T>& model, std::size_t input_width) {
   return double(small) * double(largest) > kSmallGemmLimit ? kLargeEvaluationChunk : small;
 }
 
-// Runs `f(z, first, rows)` on the logits of consecutive chunks of `inputs`, in evaluation
-// mode and without a graph; restores the module's mode afterwards.
+// Runs `f(z, first, rows)` on the logits of consecutive chunks of the n rows of `width`
+// inputs that `load(first, rows, out)` copies, in evaluation mode and without a graph;
+// restores the module's mode afterwards.
 // Only rows [begin, end) when given (a process's share under data parallelism).
-template <class T, class F>
-void for_each_chunk(Module<T>& model, const Matrix<T>& inputs, F&& f, std::size_t begin = 0,
-                    std::size_t end = std::size_t(-1)) {
+template <class T, class Load, class F>
+void for_each_chunk(Module<T>& model, std::size_t n, std::size_t width, Load&& load, F&& f,
+                    std::size_t begin = 0, std::size_t end = std::size_t(-1)) {
   const bool was_training = model.is_training();
   model.eval();
   NoGrad no_grad;
-  const std::size_t n = std::min(end, inputs.shape()[0]), width = inputs.shape()[1];
+  n = std::min(end, n);
   const Var<T> x(Matrix<T>::from_shape({0, 0}));
   const std::size_t rows_per_chunk = evaluation_rows(model, width);
   for (std::size_t first = begin; first < n; first += rows_per_chunk) {
     const std::size_t rows = std::min(rows_per_chunk, n - first);
-    // Rows of a row-major matrix are contiguous: one memcpy, not an element-wise view copy.
     Matrix<T>& chunk = x.mutable_value();
     if (chunk.shape()[0] != rows || chunk.shape()[1] != width) chunk.resize({rows, width});
-    std::copy_n(inputs.data() + first * width, rows * width, chunk.data());
+    load(first, rows, chunk.data());
     const Var<T> z = model.forward(x);
     f(z.value(), first, rows);
   }
@@ -170,15 +170,30 @@ const char* to_string(StopReason reason) {
 template <class T>
 Matrix<T> predict(Module<T>& model, const Cost& cost, const Matrix<T>& inputs) {
   Matrix<T> out;
-  for_each_chunk(model, inputs, [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
-    if (first == 0) out = xt::empty<T>({inputs.shape()[0], z.shape()[1]});
-    NoGrad no_grad;
-    xt::view(out, xt::range(first, first + rows), xt::all()) = cost.activate(Var<T>(z)).value();
-  });
+  const std::size_t width = inputs.shape()[1];
+  // Rows of a row-major matrix are contiguous: one memcpy, not an element-wise view copy.
+  const auto load = [&](std::size_t first, std::size_t rows, T* chunk) {
+    std::copy_n(inputs.data() + first * width, rows * width, chunk);
+  };
+  for_each_chunk(model, inputs.shape()[0], width, load,
+                 [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
+                   if (first == 0) out = xt::empty<T>({inputs.shape()[0], z.shape()[1]});
+                   NoGrad no_grad;
+                   xt::view(out, xt::range(first, first + rows), xt::all()) =
+                       cost.activate(Var<T>(z)).value();
+                 });
   return out;
 }
 
 namespace {
+
+// for_each_chunk()'s loader of `data`'s inputs: from its bytes when it has them.
+template <class T>
+auto input_rows(const Dataset<T>& data) {
+  return [&data](std::size_t first, std::size_t rows, T* out) {
+    data.copy_input_rows(first, rows, out);
+  };
+}
 
 // Correct classifications among rows [begin, end) of `data`.
 template <class T>
@@ -186,7 +201,7 @@ std::size_t count_correct_rows(Module<T>& model, const Dataset<T>& data, std::si
                                std::size_t end) {
   std::size_t correct = 0;
   for_each_chunk(
-      model, data.inputs(),
+      model, data.size(), data.input_size(), input_rows(data),
       [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
         for (std::size_t i = 0; i < rows; ++i) {
           // argmax of z is the argmax of the outputs: sigmoid and softmax are increasing.
@@ -205,7 +220,7 @@ double cost_sum_rows(Module<T>& model, const Cost& cost, const Dataset<T>& data,
                      std::size_t begin, std::size_t end) {
   double sum = 0;
   for_each_chunk(
-      model, data.inputs(),
+      model, data.size(), data.input_size(), input_rows(data),
       [&](const Matrix<T>& z, std::size_t first, std::size_t rows) {
         const Matrix<T> y = xt::view(data.targets(), xt::range(first, first + rows), xt::all());
         sum += double(cost.on_logits(Var<T>(z), y).item()) * double(rows);  // on_logits is a mean

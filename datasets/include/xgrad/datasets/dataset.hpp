@@ -71,6 +71,11 @@ class Dataset {
   /// threads at once.
   const std::uint8_t* byte_inputs() const;
 
+  /// Copies input rows [first, first + count) into `out` (count × input_size() values):
+  /// from byte_inputs() when there are bytes (the same values, bit for bit, from a quarter
+  /// of the memory in float32), else from inputs(). Throws DataError past the last row.
+  void copy_input_rows(std::size_t first, std::size_t count, T* out) const;
+
   /// True for a classification data set (labels() has one entry per row).
   bool has_labels() const { return classification_; }
   /// The class label of each row (empty unless has_labels()).
