@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -113,6 +114,22 @@ TEST(Dataset, mutable_inputs_turns_byte_inputs_off_for_good) {
   x(0, 0) = 0.25f;  // a write the bytes could not have followed
   EXPECT_EQ(data.byte_inputs(), nullptr);
   EXPECT_NE(before.byte_inputs(), nullptr);  // a copy made before keeps its own values
+}
+
+TEST(Dataset, copy_input_rows_reads_the_bytes_or_the_values_alike) {
+  const Dataset<float> bytes(byte_valued<float>(9, 33), xt::zeros<float>({std::size_t(9), std::size_t(1)}));
+  Dataset<float> values = bytes;
+  values.mutable_inputs();
+  ASSERT_NE(bytes.byte_inputs(), nullptr);
+  ASSERT_EQ(values.byte_inputs(), nullptr);
+  std::vector<float> a(4 * 33), b(4 * 33);
+  bytes.copy_input_rows(5, 4, a.data());
+  values.copy_input_rows(5, 4, b.data());
+  EXPECT_EQ(std::memcmp(a.data(), bytes.inputs().data() + 5 * 33, a.size() * sizeof(float)), 0);
+  EXPECT_EQ(std::memcmp(b.data(), bytes.inputs().data() + 5 * 33, b.size() * sizeof(float)), 0);
+  bytes.copy_input_rows(9, 0, a.data());  // nothing, at the end: fine
+  expect_error<DataError>([&] { bytes.copy_input_rows(6, 4, a.data()); },
+                          {"copy_input_rows", "rows 6 to 10", "9 rows"});
 }
 
 }  // namespace
