@@ -4,10 +4,10 @@
 // no allocation per batch — over the same data pipeline and kernels as xgrad: batches from
 // xgrad's Batcher (its gather and prefetching), products through xgrad::gemm() (libxsmm for
 // small products, OpenBLAS for large), float32 sigmoid through the engine's vectorised
-// kernel, SGD's update fused with the weight-gradient product at batches up to 16 (as SGD
-// does), else an update loop also compiled for AVX2 (SGD's has an AVX-512 clone besides,
-// worth 1–3% per step, within noise). So xgrad / floor measures what the graph, the modules
-// and the trainer cost, not differences between kernels.
+// kernel, SGD's update fused with the weight-gradient product at batches up to 16 on AVX-512
+// or AVX2 (as SGD does), else an update loop also compiled for AVX2 (SGD's has an AVX-512
+// clone besides, worth 1–3% per step, within noise). So xgrad / floor measures what the
+// graph, the modules and the trainer cost, not differences between kernels.
 // bench/compare runs it next to xgrad and PyTorch on the same data.
 //
 //   xgrad-floor --data FILE --sizes 784,30,10 --batch 10 --epochs 1 --dtype f32

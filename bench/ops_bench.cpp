@@ -10,6 +10,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "alloc_counter.hpp"
+#include "outer_product_update.hpp"  // optim/src: SGD's folded-update kernels
 
 namespace xgrad {
 namespace {
@@ -217,6 +218,45 @@ void BM_step_gemms(benchmark::State& state) {
 BENCHMARK_TEMPLATE(BM_step_gemms, float)
     ->Args({10, 30, 0})->Args({10, 30, 2})->Args({10, 100, 0})->Args({100, 30, 0});
 BENCHMARK_TEMPLATE(BM_step_gemms, double)->Args({10, 30, 0})->Args({10, 30, 2});
+
+// The weight part of an SGD step of a dense layer, W (k × n) from x (m × k) and G (m × n),
+// with the book's decay. Third argument: 0 forms xᵀ·G through xgrad::gemm() and then runs
+// w ← keep·w − η·g (the unfolded path; the loop is compiled for AVX2, as SGD's is on an
+// AVX2 CPU), 1 and 2 fold it with the AVX2 and AVX-512 kernels (outer_product_update()).
+// `LIBXSMM_TARGET=hsw` makes the GEMM an AVX2 one too: an AVX2 CPU's whole choice.
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target("avx2")))
+#endif
+void decay_and_step(float* w, const float* g, std::size_t n, float keep, float eta) {
+  for (std::size_t i = 0; i < n; ++i) w[i] = keep * w[i] - eta * g[i];
+}
+
+void BM_sgd_weight_update(benchmark::State& state) {
+  const auto m = static_cast<std::size_t>(state.range(0));
+  const auto n = static_cast<std::size_t>(state.range(1));
+  const std::size_t k = 784;
+  const auto variant = state.range(2);
+  using detail::OuterProductKernel;
+  const OuterProductKernel kernel = variant == 1 ? OuterProductKernel::avx2 : OuterProductKernel::avx512;
+  if (variant != 0 && kernel > detail::best_outer_product_kernel()) {
+    state.SkipWithError("this CPU does not run that kernel");
+    return;
+  }
+  const Matrix<float> x = random_matrix<float>(m, k, 1), g = random_matrix<float>(m, n, 2);
+  Matrix<float> w = random_matrix<float>(k, n, 3), grad = xt::zeros<float>({k, n});
+  const float keep = 1.0f - 0.5f * 5.0f / 50000.0f, eta = 0.5f;
+  for (auto _ : state) {
+    if (variant == 0) {
+      gemm(true, false, k, n, m, x.data(), k, g.data(), n, 0.0f, grad.data(), n);
+      decay_and_step(w.data(), grad.data(), w.size(), keep, eta);
+    } else {
+      detail::outer_product_update(w.data(), k, n, x.data(), g.data(), m, keep, eta, kernel);
+    }
+    benchmark::DoNotOptimize(w.data());
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_sgd_weight_update)->ArgsProduct({{10, 16, 32}, {30, 32, 100}, {0, 1, 2}});
 
 // Evaluation as the trainer monitors it: count_correct() over 10,000 MNIST-shaped examples
 // (no graph), to compare with BM_forward_gemms below; reported per example.

@@ -9,6 +9,7 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "outer_product_update.hpp"  // optim/src: the kernels behind SGD's folded update
 #include "test_util.hpp"
 
 namespace xgrad {
@@ -87,32 +88,49 @@ TEST(SGD, weight_decay_update_rounds_each_product_in_float32) {
 
 // SGD's update from a weight gradient kept as factors, xᵀ·G (Var::accept_factored_grad()):
 // w ← keep·w, then minus x[p][i]·(η·G[p][j]) for each row p in order, each term fused into one
-// rounding. Shapes cover every strip width of the kernel (1–4 vectors, full and partial) and
+// rounding. Shapes cover every strip width of the kernels (1–4 vectors, full and partial) and
 // row counts that leave remainders.
 template <class T>
-void check_factored_update(std::size_t k, std::size_t n, std::size_t m) {
-  std::mt19937 rng(static_cast<std::uint32_t>(k * 1000 + n * 10 + m));
-  std::uniform_real_distribution<T> uniform(-2, 2);
-  const auto random = [&](std::size_t rows, std::size_t cols) {
-    Matrix<T> out = xt::empty<T>({rows, cols});
-    for (T& e : out) e = uniform(rng);
-    return out;
-  };
-  const Matrix<T> w0 = random(k, n), x = random(m, k), g = random(m, n);
-  const Var<T> w(w0, true);
-  SGD<T> sgd({Parameter<T>{"w", w, ParameterKind::weight}}, 0.37, WeightDecay{3.0, 7});
-  matmul(Var<T>(x), w).backward(g);
-  if (w.grad_factors().first == nullptr) GTEST_SKIP() << "no AVX-512: SGD keeps no factors";
-  sgd.step();
-  const T keep = static_cast<T>(1.0 - 0.37 * 3.0 / 7.0), eta = static_cast<T>(0.37);
-  for (std::size_t i = 0; i < k; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      T expected = keep * w0(i, j);
-      for (std::size_t p = 0; p < m; ++p) expected = std::fma(-x(p, i), T(eta * g(p, j)), expected);
-      ASSERT_EQ(w.value()(i, j), expected) << "k " << k << ", n " << n << ", m " << m
-                                           << ": weight (" << i << ", " << j << ")";
+struct FactoredUpdateCase {
+  Matrix<T> w0, x, g;
+  T keep = static_cast<T>(1.0 - 0.37 * 3.0 / 7.0), eta = static_cast<T>(0.37);
+
+  FactoredUpdateCase(std::size_t k, std::size_t n, std::size_t m) {
+    std::mt19937 rng(static_cast<std::uint32_t>(k * 1000 + n * 10 + m));
+    std::uniform_real_distribution<T> uniform(-2, 2);
+    const auto random = [&](std::size_t rows, std::size_t cols) {
+      Matrix<T> out = xt::empty<T>({rows, cols});
+      for (T& e : out) e = uniform(rng);
+      return out;
+    };
+    w0 = random(k, n);
+    x = random(m, k);
+    g = random(m, n);
+  }
+
+  // `w` is keep·w0 − η·xᵀ·g, each term fused in order: bit for bit.
+  void expect_exact(const Matrix<T>& w, const char* path) const {
+    const std::size_t k = w0.shape()[0], n = w0.shape()[1], m = x.shape()[0];
+    for (std::size_t i = 0; i < k; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        T expected = keep * w0(i, j);
+        for (std::size_t p = 0; p < m; ++p) expected = std::fma(-x(p, i), T(eta * g(p, j)), expected);
+        ASSERT_EQ(w(i, j), expected) << path << ", k " << k << ", n " << n << ", m " << m
+                                     << ": weight (" << i << ", " << j << ")";
+      }
     }
   }
+};
+
+template <class T>
+void check_factored_update(std::size_t k, std::size_t n, std::size_t m) {
+  const FactoredUpdateCase<T> c(k, n, m);
+  const Var<T> w(c.w0, true);
+  SGD<T> sgd({Parameter<T>{"w", w, ParameterKind::weight}}, 0.37, WeightDecay{3.0, 7});
+  matmul(Var<T>(c.x), w).backward(c.g);
+  if (w.grad_factors().first == nullptr) GTEST_SKIP() << "no SIMD kernel: SGD keeps no factors";
+  sgd.step();
+  c.expect_exact(w.value(), "SGD");
 }
 
 TEST(SGD, update_from_a_factored_gradient_fuses_each_term) {
@@ -123,6 +141,38 @@ TEST(SGD, update_from_a_factored_gradient_fuses_each_term) {
         check_factored_update<double>(k, n, m);
       }
     }
+  }
+}
+
+// Each kernel this CPU runs, called directly: the AVX2 one (16 registers, masks as vectors,
+// its own tile sizes) gives the same bits as the AVX-512 one where both run.
+template <class T>
+void check_kernel(detail::OuterProductKernel kernel, const char* name) {
+  for (std::size_t n : {1, 3, 4, 5, 8, 9, 16, 17, 24, 30, 32, 33, 48, 49, 64, 65, 100, 130}) {
+    for (std::size_t k : {1, 2, 3, 7, 13}) {
+      for (std::size_t m : {1, 10}) {
+        const FactoredUpdateCase<T> c(k, n, m);
+        Matrix<T> w = c.w0;
+        detail::outer_product_update(w.data(), k, n, c.x.data(), c.g.data(), m, c.keep, c.eta, kernel);
+        c.expect_exact(w, name);
+      }
+    }
+  }
+}
+
+TEST(SGD, each_update_kernel_fuses_each_term) {
+  using detail::OuterProductKernel;
+  if (detail::best_outer_product_kernel() == OuterProductKernel::none) GTEST_SKIP() << "no SIMD kernel";
+  check_kernel<float>(OuterProductKernel::avx2, "AVX2");
+  check_kernel<double>(OuterProductKernel::avx2, "AVX2");
+  if (detail::best_outer_product_kernel() == OuterProductKernel::avx512) {
+    check_kernel<float>(OuterProductKernel::avx512, "AVX-512");
+    check_kernel<double>(OuterProductKernel::avx512, "AVX-512");
+  } else {
+    float w = 0, x = 0, g = 0;
+    expect_error<std::invalid_argument>(
+        [&] { detail::outer_product_update(&w, 1, 1, &x, &g, 1, 1.0f, 1.0f, OuterProductKernel::avx512); },
+        {"AVX-512", "does not run on this CPU"});
   }
 }
 
