@@ -52,7 +52,14 @@ Optimizer<T>::Optimizer(std::string name, std::vector<Parameter<T>> parameters,
     : name_(std::move(name)),
       parameters_(std::move(parameters)),
       learning_rate_(checked_learning_rate(name_, learning_rate)),
-      decay_(checked_decay(name_, decay)) {}
+      decay_(checked_decay(name_, decay)) {
+  // Whole gradients unless the subclass folds factors (SGD sets its own limit after this):
+  // a permission an earlier SGD of these parameters gave would otherwise outlive it, and
+  // this optimizer's grad() would pay for the copies and the deferred product every step.
+  for (const Parameter<T>& p : parameters_) {
+    if (p.var.defined()) p.var.accept_factored_grad(0);
+  }
+}
 
 template <class T>
 void Optimizer<T>::set_weight_decay(WeightDecay decay) {

@@ -199,6 +199,26 @@ TEST(SGD, factored_and_matrix_gradients_give_the_same_step_up_to_rounding) {
   EXPECT_FALSE(a.parameters()[0].var.value() == b.parameters()[0].var.value());  // two paths
 }
 
+TEST(SGD, the_next_optimizer_of_its_parameters_takes_back_factored_gradients) {
+  const Vard w(Matrix<double>({{1.0, 2.0}, {3.0, 4.0}}), true);
+  const std::vector<Parameter<double>> params{{"w", w, ParameterKind::weight}};
+  const Matrix<double> x = {{1.0, -1.0}};
+  {
+    SGD<double> sgd(params, 0.1);
+    sum(matmul(Vard(x), w)).backward();
+    if (w.grad_factors().first == nullptr) GTEST_SKIP() << "no SIMD kernel: SGD keeps no factors";
+    sgd.step();
+  }
+  Momentum<double> momentum(params, 0.1, 0.9);
+  momentum.zero_grad();
+  sum(matmul(Vard(x), w)).backward();
+  EXPECT_EQ(w.grad_factors().first, nullptr);  // a whole gradient, no deferred product
+  SGD<double> again(params, 0.1);
+  again.zero_grad();
+  sum(matmul(Vard(x), w)).backward();
+  EXPECT_NE(w.grad_factors().first, nullptr);
+}
+
 TEST(SGD, a_weight_used_twice_is_decayed_once) {
   // Its second gradient multiplies the factors out, so the step is the plain one:
   // w → keep·w − η(x₁ᵀG₁ + x₂ᵀG₂), with the decay applied once.

@@ -95,7 +95,9 @@ class Optimizer {
   void load_state(const StateDict<T>& state);
 
  protected:
-  /// `name` labels errors; throws std::invalid_argument for a bad η or weight decay.
+  /// `name` labels errors; throws std::invalid_argument for a bad η or weight decay. Takes
+  /// back any permission to keep factored gradients (Var::accept_factored_grad()) that the
+  /// parameters had, e.g. from an earlier SGD: a subclass that folds them sets its own.
   Optimizer(std::string name, std::vector<Parameter<T>> parameters, double learning_rate,
             WeightDecay decay);
 

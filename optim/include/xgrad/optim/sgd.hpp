@@ -13,10 +13,11 @@ namespace xgrad {
 ///   w → (1 − ηλ/n) w − (η/m) Σ_x ∂C_x/∂w ;   b → b − (η/m) Σ_x ∂C_x/∂b.
 /// `decay` gives the same step with the decay applied directly instead (weights only).
 ///
-/// Where the CPU has AVX-512 or AVX2 with FMA, SGD lets its parameters keep a weight gradient xᵀ·G of up to
-/// 16 rows (mini-batches of up to 16) as its two factors (Var::accept_factored_grad()) and
-/// folds the product into the update, w → keep·w − η·xᵀ·G in one pass over w. grad() still
-/// gives the whole gradient.
+/// Where the CPU has AVX-512 or AVX2 with FMA, SGD lets its parameters keep a weight
+/// gradient xᵀ·G of up to 16 rows (mini-batches of up to 16) as its two factors
+/// (Var::accept_factored_grad()) and folds the product into the update, w → keep·w − η·xᵀ·G
+/// in one pass over w. grad() still gives the whole gradient. The next optimizer built over
+/// the same parameters takes the permission back (unless it is an SGD too).
 template <class T>
 class SGD : public Optimizer<T> {
  public:
