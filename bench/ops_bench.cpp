@@ -113,6 +113,14 @@ BENCHMARK_TEMPLATE(BM_train_step_raw, double)->Arg(10);
 // the book's weight decay) over 5,000 random MNIST-shaped examples, reported per example.
 // The third argument 0 makes SGD take its weight gradients as matrices, the update after
 // them, rather than as factors folded into the update (Var::accept_factored_grad()).
+// Ten classes of the rows of x, labelled 0, 1, …, 9, 0, … (the benchmarks time, not learn).
+template <class T>
+Dataset<T> ten_classes(Matrix<T> x) {
+  std::vector<std::size_t> labels(x.shape()[0]);
+  for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = i % 10;
+  return Dataset<T>::classification(std::move(x), std::move(labels), 10);
+}
+
 // One epoch of train() over `data` per iteration ([784,hidden,10], cross-entropy, SGD with
 // the book's decay), with SGD folding the weight gradients into its update or not.
 template <class T>
@@ -148,10 +156,7 @@ void train_epochs(benchmark::State& state, const Dataset<T>& data, std::size_t b
 // them as matrices). 5,000 random examples (15.7 MB in float32: mostly in cache).
 template <class T>
 void BM_train_epoch(benchmark::State& state) {
-  const std::size_t n = 5000;
-  std::vector<std::size_t> labels(n);
-  for (std::size_t i = 0; i < n; ++i) labels[i] = i % 10;
-  const Dataset<T> data = Dataset<T>::classification(random_matrix<T>(n, 784, 7), std::move(labels), 10);
+  const Dataset<T> data = ten_classes(random_matrix<T>(5000, 784, 7));
   train_epochs(state, data, static_cast<std::size_t>(state.range(0)),
                static_cast<std::size_t>(state.range(1)), state.range(2) != 0);
 }
@@ -172,9 +177,7 @@ void BM_train_epoch_pixels(benchmark::State& state) {
   std::mt19937 rng(7);
   std::uniform_int_distribution<int> byte(0, 255);
   for (T& v : x) v = rng() % 4 == 0 ? T(byte(rng)) / T(255) : T(0);  // mostly ink-free, as MNIST
-  std::vector<std::size_t> labels(n);
-  for (std::size_t i = 0; i < n; ++i) labels[i] = i % 10;
-  Dataset<T> data = Dataset<T>::classification(std::move(x), std::move(labels), 10);
+  Dataset<T> data = ten_classes(std::move(x));
   if (state.range(2) == 0) data.mutable_inputs();
   data.byte_inputs();  // the one pass that finds the bytes, outside the timed epochs
   train_epochs(state, data, static_cast<std::size_t>(state.range(0)),
@@ -263,9 +266,7 @@ BENCHMARK(BM_sgd_weight_update)->ArgsProduct({{10, 16, 32}, {30, 32, 100}, {0, 1
 template <class T>
 void BM_count_correct(benchmark::State& state) {
   const std::size_t n = 10000;
-  std::vector<std::size_t> labels(n);
-  for (std::size_t i = 0; i < n; ++i) labels[i] = i % 10;
-  const Dataset<T> data = Dataset<T>::classification(random_matrix<T>(n, 784, 7), std::move(labels), 10);
+  const Dataset<T> data = ten_classes(random_matrix<T>(n, 784, 7));
   Network<T> net({784, 30, 10}, Cost::cross_entropy());
   for (auto _ : state) benchmark::DoNotOptimize(count_correct(net.model(), data));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
