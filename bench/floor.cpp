@@ -29,6 +29,7 @@
 
 #include <xgrad/autograd/blas.hpp>
 #include <xgrad/autograd/memory.hpp>
+#include <xgrad/autograd/target_clones.hpp>
 #include <xgrad/datasets/batcher.hpp>
 
 #include "outer_product_update.hpp"  // SGD's fused update (optim/src)
@@ -75,13 +76,8 @@ void sigmoid_in_place(std::vector<double>& a) {
 }
 
 // w ← keep·w − η·g, compiled for AVX2 too, as SGD's update (optim/src/sgd.cpp) is.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
-#define FLOOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define FLOOR_CLONES
-#endif
 template <class T>
-FLOOR_CLONES void update(T* w, const T* g, std::size_t n, T keep, T eta) {
+XGRAD_TARGET_CLONES("avx2", "default") void update(T* w, const T* g, std::size_t n, T keep, T eta) {
   for (std::size_t i = 0; i < n; ++i) w[i] = keep * w[i] - eta * g[i];
 }
 
@@ -104,9 +100,10 @@ double run(const xgrad::Dataset<T>& data, const std::vector<std::size_t>& sizes,
   for (std::size_t l = 0; l < layers; ++l) delta[l].resize(batch * sizes[l + 1]);
   const T decay = T(1) - eta * lambda / T(n);
   xgrad::Batcher<T> batcher(data, batch, 1);
-  // SGD's rule (optim/src/sgd.cpp): up to 16 rows, the weight gradient is never formed and
-  // the update is fused with the product, where the kernel exists.
-  const bool fold = batch <= 16 && xgrad::detail::outer_product_update_available();
+  // SGD's rule (optim/src/sgd.cpp): up to kFoldedUpdateMaxRows rows, the weight gradient is
+  // never formed and the update is fused with the product, where the kernel exists.
+  const bool fold = batch <= xgrad::detail::kFoldedUpdateMaxRows &&
+                    xgrad::detail::outer_product_update_available();
 
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < epochs; ++epoch) {

@@ -12,15 +12,13 @@
 #include <cstdint>
 #include <cstring>
 
+#include "xgrad/autograd/target_clones.hpp"
+
 namespace xgrad::detail {
 namespace {
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
 // AVX2 without FMA (GCC's AVX-512 target would bring FMA and contract the polynomials).
-#define XGRAD_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define XGRAD_VECTOR_CLONES
-#endif
+#define XGRAD_VECTOR_CLONES XGRAD_TARGET_CLONES("avx2", "default")
 
 inline float from_bits(std::uint32_t bits) {
   float f;

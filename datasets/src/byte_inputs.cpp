@@ -4,16 +4,13 @@
 #include <cstring>
 #include <type_traits>
 
+#include "xgrad/autograd/target_clones.hpp"
+
 namespace xgrad::detail {
 
-// xgrad is compiled for the baseline x86-64; the decoding runs once per gathered value, so
-// on x86-64 with GCC it is also compiled for AVX2 and AVX-512 and the loader picks the
-// widest the CPU has.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
-#define XGRAD_BYTE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define XGRAD_BYTE_CLONES
-#endif
+// The decoding runs once per gathered value: compiled for AVX2 and AVX-512 too (division is
+// exact, so every clone gives the same bits).
+#define XGRAD_BYTE_CLONES XGRAD_TARGET_CLONES("avx512f", "avx2", "default")
 
 namespace {
 

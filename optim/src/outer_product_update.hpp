@@ -14,6 +14,10 @@ OuterProductKernel best_outer_product_kernel();
 // Whether outer_product_update() runs here (best_outer_product_kernel() is not none).
 bool outer_product_update_available();
 
+// The most rows (mini-batch size) SGD folds its weight gradients for (measured: sgd.cpp);
+// xgrad-floor follows the same rule.
+constexpr std::size_t kFoldedUpdateMaxRows = 16;
+
 // w ← keep·w − η·xᵀ·g for w (k × n), x (m × k) and g (m × n), all row-major and dense: one
 // pass over w, where forming the gradient xᵀ·g first and then updating takes three (write
 // the gradient; read it and w; write w). Each element is keep·w, then minus η·g[p][j]·x[p][i]

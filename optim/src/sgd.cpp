@@ -1,6 +1,7 @@
 #include "xgrad/optim/sgd.hpp"
 
 #include "xgrad/autograd/dtypes.hpp"
+#include "xgrad/autograd/target_clones.hpp"
 #include "outer_product_update.hpp"
 
 namespace xgrad {
@@ -14,11 +15,7 @@ namespace {
 // each product and the difference, and the results are the same bits whichever runs.
 // Measured, BM_train_epoch<float> per step, 6 interleaved rounds (medians): [784,30,10]
 // 11.47 → 11.35 µs, [784,100,10] 31.0 → 30.2 µs against the AVX2 clone alone.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
-#define XGRAD_SGD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define XGRAD_SGD_CLONES
-#endif
+#define XGRAD_SGD_CLONES XGRAD_TARGET_CLONES("avx512f", "avx2", "default")
 
 template <class T>
 inline __attribute__((always_inline)) void sgd_loop(T* w, const T* g, std::size_t n, T keep,
@@ -48,7 +45,7 @@ SGD<T>::SGD(std::vector<Parameter<T>> parameters, double learning_rate, WeightDe
   // AVX-512 Zen, the GEMM too with LIBXSMM_TARGET=hsw): W's update at [784 × 30] took 5.8
   // against 10.3 µs unfolded at batch 10 and 8.8 against 15.5 µs at 16.
   if (detail::outer_product_update_available()) {
-    for (const Parameter<T>& p : this->parameters()) p.var.accept_factored_grad(16);
+    for (const Parameter<T>& p : this->parameters()) p.var.accept_factored_grad(detail::kFoldedUpdateMaxRows);
   }
 }
 
