@@ -16,19 +16,19 @@ namespace xgrad {
 namespace {
 
 #if defined(__GLIBC__)
-// Grows glibc's heap once by about 96 MiB (nothing is touched, so nothing becomes resident)
+// Grows glibc's heap once by about 512 MiB (nothing is touched, so nothing becomes resident)
 // and advises that region for transparent huge pages: the buffers that later come from it
 // fault once per 2 MiB instead of once per 4 KiB. Later growth of the heap is not advised.
 void advise_heap_huge_pages() noexcept {
   constexpr int kDefaultTopPad = 128 << 10;  // mallopt(3)
-  mallopt(M_TOP_PAD, 64 << 20);              // the heap grows by what is asked plus this
+  mallopt(M_TOP_PAD, 480 << 20);             // the heap grows by what is asked plus this
   void* probe = malloc((std::size_t(32) << 20) - 4096);  // under the mmap threshold: heap
   mallopt(M_TOP_PAD, kDefaultTopPad);
   if (probe == nullptr) return;
   const auto first = reinterpret_cast<std::uintptr_t>(probe);
   const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0));
   if (first < end) advise_huge_pages(probe, end - first);  // else not from the brk heap
-  free(probe);  // back to the top of the heap, which the trim threshold keeps
+  free(probe);  // back to the top of the heap, which the trim threshold (above it) keeps
 }
 #endif
 
@@ -38,7 +38,7 @@ bool reuse_large_buffers() noexcept {
 #if defined(__GLIBC__)
   // 32 MiB is glibc's largest mmap threshold on 64-bit. Setting it also turns off glibc's dynamic adjustment of both thresholds.
   const bool mmap_ok = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1;
-  const bool trim_ok = mallopt(M_TRIM_THRESHOLD, 256 << 20) == 1;
+  const bool trim_ok = mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
   if (mmap_ok && trim_ok) advise_heap_huge_pages();
   return mmap_ok && trim_ok;
 #else

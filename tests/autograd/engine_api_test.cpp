@@ -295,7 +295,7 @@ TEST(Memory, reuse_large_buffers_takes_effect_with_glibc) {
 #elif defined(__GLIBC__)
   EXPECT_TRUE(reuse_large_buffers());
   if (huge_pages_on_request()) {
-    EXPECT_TRUE(heap_has_huge_page_advice());  // its first ~96 MiB, for cheap page faults
+    EXPECT_TRUE(heap_has_huge_page_advice());  // its first ~512 MiB, for cheap page faults
   }
   // Still allocates and frees as before.
   const Vard big(Matrix<double>(xt::ones<double>({1000, 1000})), true);
