@@ -17,8 +17,11 @@
 namespace xgrad::detail {
 namespace {
 
-// AVX2 without FMA (GCC's AVX-512 target would bring FMA and contract the polynomials).
-#define XGRAD_VECTOR_CLONES XGRAD_TARGET_CLONES("avx2", "default")
+// AVX-512 and AVX2 clones; this file is compiled with -ffp-contract=off (autograd's
+// CMakeLists.txt) so that the AVX-512 one, whose target brings FMA, does not contract the
+// polynomials: every clone computes the same bits (checked over all 2³² float inputs of σ).
+// AVX-512 halves σ's time: 0.71 → 0.37 ns per element on the development Zen.
+#define XGRAD_VECTOR_CLONES XGRAD_TARGET_CLONES("avx512f", "avx2", "default")
 
 inline float from_bits(std::uint32_t bits) {
   float f;

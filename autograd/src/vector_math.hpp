@@ -4,9 +4,10 @@
 // of libm were about 15% of a [784,30,10] training step at batch 10). float64 keeps libm.
 //
 // Each kernel is compiled for the baseline x86-64 (SSE2, 4 floats) and, with GCC on
-// x86-64, also for AVX2 (8 floats), picked by the loader where the CPU has it. Neither
-// target has FMA and the kernels use only correctly rounded IEEE operations and exact
-// integer ones, so both compute the same bits: a result does not depend on the CPU.
+// x86-64, also for AVX2 (8 floats) and AVX-512 (16), picked by the loader where the CPU has
+// it. None contracts into FMA (the file is compiled with -ffp-contract=off) and the kernels
+// use only correctly rounded IEEE operations and exact integer ones, so all compute the same
+// bits: a result does not depend on the CPU.
 
 #include <cstddef>
 
