@@ -14,14 +14,19 @@
 
 #include "xgrad/autograd/target_clones.hpp"
 
-namespace xgrad::detail {
-namespace {
-
 // AVX-512 and AVX2 clones; this file is compiled with -ffp-contract=off (autograd's
 // CMakeLists.txt) so that the AVX-512 one, whose target brings FMA, does not contract the
-// polynomials: every clone computes the same bits (checked over all 2³² float inputs of σ).
-// AVX-512 halves σ's time: 0.71 → 0.37 ns per element on the development Zen.
+// polynomials: every clone computes the same bits (checked over all 2³² float inputs of σ
+// once, and by VectorMath.every_instruction_set_computes_the_same_bits on a sample). AVX-512
+// halves σ's time: 0.71 → 0.37 ns per element on the development Zen. A test compiles this
+// file once per instruction set, in a namespace of its own, by defining both macros first.
+#ifndef XGRAD_VECTOR_CLONES
 #define XGRAD_VECTOR_CLONES XGRAD_TARGET_CLONES("avx512f", "avx2", "default")
+#define XGRAD_VECTOR_MATH_NAMESPACE detail
+#endif
+
+namespace xgrad::XGRAD_VECTOR_MATH_NAMESPACE {
+namespace {
 
 inline float from_bits(std::uint32_t bits) {
   float f;
@@ -85,4 +90,4 @@ XGRAD_VECTOR_CLONES void binary_cross_entropy_terms(const float* z, const float*
   }
 }
 
-}  // namespace xgrad::detail
+}  // namespace xgrad::XGRAD_VECTOR_MATH_NAMESPACE
