@@ -7,7 +7,7 @@
 // x86-64, also for AVX2 (8 floats) and AVX-512 (16), picked by the loader where the CPU has
 // it. None contracts into FMA (the file is compiled with -ffp-contract=off) and the kernels
 // use only correctly rounded IEEE operations and exact integer ones, so all compute the same
-// bits: a result does not depend on the CPU.
+// bits: a result does not depend on the CPU (a NaN's sign may, as IEEE leaves it open).
 
 #include <cstddef>
 

@@ -257,7 +257,7 @@ bool huge_pages_on_request() {
 }
 
 // Whether some part of the brk heap carries MADV_HUGEPAGE ("hg" in /proc/self/smaps).
-bool heap_has_huge_page_advice() {
+[[maybe_unused]] bool heap_has_huge_page_advice() {  // unused under the sanitizers
   std::ifstream smaps("/proc/self/smaps");
   bool in_heap = false;
   for (std::string line; std::getline(smaps, line);) {
