@@ -5,11 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -35,9 +36,14 @@ struct Kernels {
   void (*terms)(const float*, const float*, float*, float*, std::size_t);
 };
 
-// Every 997th bit pattern (4.3 million floats: both signs, subnormals, infinities, NaNs).
+// Every 997th bit pattern (4.3 million floats: both signs, subnormals, NaNs), and the
+// special values the stride may miss.
 std::vector<float> sample_of_all_floats() {
-  std::vector<float> z;
+  using limits = std::numeric_limits<float>;
+  std::vector<float> z = {0.0f, -0.0f, limits::infinity(), -limits::infinity(),
+                          limits::quiet_NaN(), limits::min(), -limits::min(),
+                          limits::denorm_min(), -limits::denorm_min(), limits::max(),
+                          -limits::max()};
   for (std::uint64_t bits = 0; bits < (std::uint64_t(1) << 32); bits += 997) {
     const auto b = static_cast<std::uint32_t>(bits);
     float f;
@@ -93,6 +99,8 @@ TEST(VectorMath, every_instruction_set_computes_the_same_bits) {
   }
   // The sample is not degenerate: σ spans (0, 1) and NaN stays NaN.
   EXPECT_EQ(a[0], 0.5f);  // σ(+0)
+  EXPECT_EQ(a[2], 1.0f);  // σ(+∞)
+  EXPECT_EQ(a[3], 0.0f);  // σ(−∞)
   EXPECT_GT(std::count_if(a.begin(), a.end(), [](float v) { return v > 0.99f; }), 1000);
   EXPECT_GT(std::count_if(a.begin(), a.end(), [](float v) { return v != v; }), 1000);
 }
