@@ -66,8 +66,9 @@ std::string first_difference(const std::vector<float>& a, const std::vector<floa
       std::memcpy(&bits_b, &b[i], 4);
       std::memcpy(&bits_z, &z[i], 4);
       char text[160];
-      std::snprintf(text, sizeof text, "at z = %a (bits %08x): %a (bits %08x) against %a (bits %08x)",
-                    double(z[i]), bits_z, double(a[i]), bits_a, double(b[i]), bits_b);
+      std::snprintf(text, sizeof text,
+                    "at z = %a (bits %08x): %a (bits %08x) against %a (bits %08x)", double(z[i]),
+                    bits_z, double(a[i]), bits_a, double(b[i]), bits_b);
       return text;
     }
   }
@@ -76,12 +77,15 @@ std::string first_difference(const std::vector<float>& a, const std::vector<floa
 
 TEST(VectorMath, every_instruction_set_computes_the_same_bits) {
   __builtin_cpu_init();
-  std::vector<Kernels> sets = {{"the library's choice", detail::sigmoid, detail::binary_cross_entropy_terms}};
+  std::vector<Kernels> sets = {
+      {"the library's choice", detail::sigmoid, detail::binary_cross_entropy_terms}};
   if (__builtin_cpu_supports("avx2")) {
-    sets.push_back({"AVX2", vector_math_avx2::sigmoid, vector_math_avx2::binary_cross_entropy_terms});
+    sets.push_back(
+        {"AVX2", vector_math_avx2::sigmoid, vector_math_avx2::binary_cross_entropy_terms});
   }
   if (__builtin_cpu_supports("avx512f")) {
-    sets.push_back({"AVX-512", vector_math_avx512::sigmoid, vector_math_avx512::binary_cross_entropy_terms});
+    sets.push_back(
+        {"AVX-512", vector_math_avx512::sigmoid, vector_math_avx512::binary_cross_entropy_terms});
   }
   const std::vector<float> z = sample_of_all_floats();
   std::vector<float> y(z.size());
@@ -93,9 +97,10 @@ TEST(VectorMath, every_instruction_set_computes_the_same_bits) {
   for (const Kernels& k : sets) {
     k.sigmoid(z.data(), a_set.data(), n);
     k.terms(z.data(), y.data(), c_set.data(), r_set.data(), n);
-    EXPECT_EQ(first_difference(a, a_set, z), "") << k.name << ": σ differs from the baseline build";
-    EXPECT_EQ(first_difference(c, c_set, z), "") << k.name << ": the costs differ from the baseline build";
-    EXPECT_EQ(first_difference(r, r_set, z), "") << k.name << ": the residuals differ from the baseline build";
+    EXPECT_EQ(first_difference(a, a_set, z), "") << k.name << ": σ differs from the baseline";
+    EXPECT_EQ(first_difference(c, c_set, z), "") << k.name << ": the costs differ from the baseline";
+    EXPECT_EQ(first_difference(r, r_set, z), "")
+        << k.name << ": the residuals differ from the baseline";
   }
   // The sample is not degenerate: σ spans (0, 1) and NaN stays NaN.
   EXPECT_EQ(a[0], 0.5f);  // σ(+0)
